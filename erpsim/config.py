@@ -1,0 +1,29 @@
+"""Simulator settings."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Optional
+
+
+@dataclass
+class SimConfig:
+    """Settings of one simulator instance (all have working defaults)."""
+
+    username: str = "erp-user"
+    password: str = "erp-pass"
+    quote_ttl_seconds: int = 300
+    default_page_size: int = 100
+    max_page_size: int = 1000
+    max_lines: int = 500
+    max_body_bytes: int = 10 * 1024 * 1024
+    validate_requests: bool = True
+    # what CreateSalesOrder does when ExpectedUnitPrice/ExpectedAmount differ: accept | hold | reject
+    price_mismatch_policy: str = "accept"
+    price_tolerance: Decimal = Decimal("0.00")
+    auto_progress_seconds: Optional[float] = None
+    first_order_seq: int = 100001
+    push_url: Optional[str] = None
+    push_username: Optional[str] = None
+    push_password: Optional[str] = None
+    threads: int = 16

@@ -1,0 +1,29 @@
+"""Application factory: REST, admin and the ERP's SOAP service on one WSGI app."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+
+from . import __version__
+from .bootstrap import Container, build_container
+from .config import Settings
+
+
+def create_app(settings: Settings | None = None, *, container: Container | None = None) -> Flask:
+    """Create the Flask app; `/soap` is dispatched to the spyne service."""
+    if container is None:
+        container = build_container(settings or Settings.from_env())
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = container.settings.max_request_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["middleware"] = container
+
+    from . import rest
+
+    rest.register(app)
+
+    @app.get("/healthz")
+    def healthz():  # type: ignore[no-untyped-def]
+        return jsonify(status="ok", version=__version__)
+
+    return app

@@ -1,0 +1,65 @@
+"""`serve`: the production web process (REST, SOAP, admin) on waitress."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from ..app import create_app
+from ..bootstrap import build_container
+from ..config import Settings
+from ..web import WebServer, raise_on_sigterm
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `serve` command."""
+    parser = subparsers.add_parser("serve", help="run the web process (REST, SOAP, admin)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
+    parser.add_argument(
+        "--with-worker", action="store_true", help="also deliver orders and run scheduled jobs in this process"
+    )
+    parser.set_defaults(func=run_serve)
+
+
+def configure_logging(settings: Settings) -> None:
+    """Log to stderr in the configured format."""
+    try:
+        from ..observability.logs import configure  # type: ignore[import-not-found]
+    except ImportError:
+        logging.basicConfig(
+            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr
+        )
+        return
+    configure(settings)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve until SIGINT or SIGTERM; refuses demo secrets."""
+    settings = Settings.from_env(run_worker_in_web=args.with_worker)
+    demo = settings.demo_secrets_in_use()
+    if demo:
+        print(
+            f"refusing to start: {', '.join(demo)} still hold demo values; set real secrets "
+            "(or use `python run.py demo`)",
+            file=sys.stderr,
+        )
+        return 2
+    configure_logging(settings)
+    container = build_container(settings)
+    server = WebServer(create_app(container=container), args.host, args.port, settings.web_threads)
+    if args.with_worker:
+        container.start_background()
+    raise_on_sigterm()
+    print(f"serving on {server.url}", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        container.close()
+    return 0

@@ -1,0 +1,1 @@
+"""Domain values and rules: plain Python, no framework imports."""

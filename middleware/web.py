@@ -1,0 +1,59 @@
+"""Serving the WSGI app with waitress (production-grade, threaded) and stopping cleanly on signals."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from typing import Any
+
+from waitress.server import create_server
+
+log = logging.getLogger(__name__)
+
+
+class WebServer:
+    """A waitress server bound to host:port, run in the foreground or in a thread."""
+
+    def __init__(self, app: Any, host: str, port: int, threads: int = 16) -> None:
+        self._server = create_server(
+            app, host=host, port=port, threads=threads, ident="middleware",
+            clear_untrusted_proxy_headers=True, asyncore_loop_timeout=0.25
+        )
+        self.host = host
+        self.port = int(self._server.effective_port)  # type: ignore[union-attr]
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """Base URL of the server."""
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> WebServer:
+        """Serve in a background thread."""
+        self._thread = threading.Thread(target=self._server.run, name=f"web-{self.port}", daemon=True)
+        self._thread.start()
+        return self
+
+    def run(self) -> None:
+        """Serve in the current thread until close() is called."""
+        self._server.run()
+
+    def close(self) -> None:
+        """Stop accepting, drop idle keep-alive connections and let the serving thread end."""
+        server = self._server
+        server.close()
+        for channel in list(server._map.values()):  # type: ignore[union-attr]
+            channel.close()
+        server.task_dispatcher.shutdown(timeout=5)  # type: ignore[union-attr]
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
+def raise_on_sigterm() -> None:
+    """Turn SIGTERM into KeyboardInterrupt so Ctrl-C and SIGTERM stop the same way."""
+
+    def handler(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
