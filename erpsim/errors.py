@@ -1,7 +1,6 @@
 """The ERP's business error, rendered as a SOAP fault with an ErpFault detail."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 RETRYABLE_CODES = frozenset({"SERVICE_BUSY", "INTERNAL"})
 
@@ -9,8 +8,9 @@ RETRYABLE_CODES = frozenset({"SERVICE_BUSY", "INTERNAL"})
 class ErpError(Exception):
     """A fault the ERP answers: code, human message, offending field and retryability."""
 
-    def __init__(self, code: str, message: str, field: Optional[str] = None,
-                 existing_order_no: Optional[str] = None) -> None:
+    def __init__(
+        self, code: str, message: str, field: str | None = None, existing_order_no: str | None = None
+    ) -> None:
         """Create the error; Retryable follows from the code."""
         super().__init__(message)
         self.code = code

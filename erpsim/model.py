@@ -1,10 +1,10 @@
 """Master data and order records of the simulated ERP (plain frozen dataclasses)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Optional
 
 # sales types of price entries (NAV "Sales Type")
 CUSTOMER = "CUSTOMER"
@@ -37,7 +37,7 @@ class ItemOption:
     kind: str = "SELECT"
     required: bool = False
     values: tuple[OptionValue, ...] = ()
-    max_length: Optional[int] = None
+    max_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class SurchargeRule:
     """A surcharge triggered by an option; value_code None means any non-empty value."""
 
     option_code: str
-    value_code: Optional[str]
+    value_code: str | None
     code: str
     basis: str  # PERCENT | PER_UNIT | PER_LINE
     rate: Decimal  # percent, or an amount in the item's currency (EUR)
@@ -57,14 +57,14 @@ class Item:
 
     item_no: str
     description: str
-    unit_price: Optional[Decimal]
+    unit_price: Decimal | None
     tax_class: str = "STANDARD"
-    item_disc_group: Optional[str] = None
+    item_disc_group: str | None = None
     base_uom: str = "PCS"
     blocked: bool = False
     options: tuple[ItemOption, ...] = ()
     surcharges: tuple[SurchargeRule, ...] = ()
-    last_modified: Optional[datetime] = None
+    last_modified: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -83,14 +83,14 @@ class Customer:
     customer_no: str
     name: str
     currency: str = "EUR"
-    price_group: Optional[str] = None
-    disc_group: Optional[str] = None
+    price_group: str | None = None
+    disc_group: str | None = None
     prices_incl_vat: bool = False
     vat_group: str = "DOMESTIC"
     blocked: bool = False
-    shop_customer_id: Optional[str] = None
+    shop_customer_id: str | None = None
     invoice_disc_code: str = ""
-    last_modified: Optional[datetime] = None
+    last_modified: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -103,8 +103,8 @@ class PriceEntry:
     unit_price: Decimal
     currency: str = "EUR"
     min_qty: Decimal = Decimal("0")
-    starting: Optional[date] = None
-    ending: Optional[date] = None
+    starting: date | None = None
+    ending: date | None = None
 
 
 @dataclass(frozen=True)
@@ -118,8 +118,8 @@ class LineDiscount:
     percent: Decimal
     min_qty: Decimal = Decimal("0")
     currency: str = ""  # "" = any currency
-    starting: Optional[date] = None
-    ending: Optional[date] = None
+    starting: date | None = None
+    ending: date | None = None
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ class OrderLine:
     item_no: str
     description: str
     quantity: Decimal
-    options: tuple[tuple[str, str, str], ...]  # (code, value, label)
+    options: tuple[tuple[str, str, str | None], ...]  # (code, value, label)
     unit_price: Decimal
     line_fee: Decimal
     line_amount: Decimal
@@ -168,28 +168,63 @@ class ShipTo:
     """A ship-to address."""
 
     name: str
-    address: Optional[str] = None
-    address2: Optional[str] = None
-    post_code: Optional[str] = None
-    city: Optional[str] = None
-    country_code: Optional[str] = None
+    address: str | None = None
+    address2: str | None = None
+    post_code: str | None = None
+    city: str | None = None
+    country_code: str | None = None
 
 
 class SalesOrder:
     """A stored sales order header (slots keep 100k orders compact)."""
 
-    __slots__ = ("seq", "no", "ext_no", "customer_no", "currency", "status", "order_date",
-                 "modified_us", "prices_incl_vat", "ship_to", "lines", "inv_disc", "amount",
-                 "vat_amount", "amount_incl_vat", "tracking_no", "invoice_no", "status_changed_us")
+    __slots__ = (
+        "amount",
+        "amount_incl_vat",
+        "currency",
+        "customer_no",
+        "ext_no",
+        "inv_disc",
+        "invoice_no",
+        "lines",
+        "modified_us",
+        "no",
+        "order_date",
+        "prices_incl_vat",
+        "seq",
+        "ship_to",
+        "status",
+        "status_changed_us",
+        "tracking_no",
+        "vat_amount",
+    )
+
+    seq: int
+    no: str
+    ext_no: str
+    customer_no: str
+    currency: str
+    status: str
+    order_date: date
+    modified_us: int
+    status_changed_us: int
+    prices_incl_vat: bool
+    ship_to: ShipTo | None
+    lines: tuple[OrderLine, ...]
+    inv_disc: Decimal
+    amount: Decimal
+    vat_amount: Decimal
+    amount_incl_vat: Decimal
+    tracking_no: str | None
+    invoice_no: str | None
 
     def __init__(self, **kw: object) -> None:
-        """Set every slot from keywords; tracking/invoice default to None."""
-        self.tracking_no: Optional[str] = None
-        self.invoice_no: Optional[str] = None
-        self.ship_to: Optional[ShipTo] = None
+        """Set every slot from keywords; tracking/invoice/ship-to default to None."""
+        self.tracking_no = self.invoice_no = None
+        self.ship_to = None
         for k, v in kw.items():
             setattr(self, k, v)
 
-    def copy(self) -> "SalesOrder":
+    def copy(self) -> SalesOrder:
         """Return a shallow copy (lines are immutable tuples)."""
         return SalesOrder(**{k: getattr(self, k) for k in self.__slots__ if hasattr(self, k)})

@@ -1,14 +1,26 @@
 """Pure pricing engine: best price, quantity breaks, option surcharges, line/invoice discounts, VAT."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Optional, Sequence
 
-from erpsim.model import (ALL_CUSTOMERS, CAMPAIGN, CUSTOMER, CUSTOMER_DISC_GROUP,
-                          CUSTOMER_PRICE_GROUP, ITEM, ITEM_DISC_GROUP, Catalog, Customer, Item,
-                          LineDiscount, PriceEntry)
+from erpsim.model import (
+    ALL_CUSTOMERS,
+    CAMPAIGN,
+    CUSTOMER,
+    CUSTOMER_DISC_GROUP,
+    CUSTOMER_PRICE_GROUP,
+    ITEM,
+    ITEM_DISC_GROUP,
+    Catalog,
+    Customer,
+    Item,
+    LineDiscount,
+    PriceEntry,
+)
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
@@ -50,20 +62,20 @@ class LineResult:
     item_no: str
     quantity: Decimal
     status: str
-    status_text: Optional[str] = None
-    list_unit_price: Optional[Decimal] = None
-    base_unit_price: Optional[Decimal] = None
-    price_origin: Optional[str] = None
+    status_text: str | None = None
+    list_unit_price: Decimal | None = None
+    base_unit_price: Decimal | None = None
+    price_origin: str | None = None
     surcharges: tuple[Adjustment, ...] = ()
     discounts: tuple[Adjustment, ...] = ()
-    net_unit_price: Optional[Decimal] = None
+    net_unit_price: Decimal | None = None
     line_fee: Decimal = Decimal("0.00")
-    line_amount: Optional[Decimal] = None  # always excluding VAT
-    vat_percent: Optional[Decimal] = None
-    vat_amount: Optional[Decimal] = None
-    amount_incl_vat: Optional[Decimal] = None
-    next_break: Optional[tuple[Decimal, Decimal]] = None  # (min quantity, base unit price)
-    valid_through: Optional[date] = None  # last day of the price/discount entries used
+    line_amount: Decimal | None = None  # always excluding VAT
+    vat_percent: Decimal | None = None
+    vat_amount: Decimal | None = None
+    amount_incl_vat: Decimal | None = None
+    next_break: tuple[Decimal, Decimal] | None = None  # (min quantity, base unit price)
+    valid_through: date | None = None  # last day of the price/discount entries used
 
 
 def vat_percent(tax_class: str, vat_group: str) -> Decimal:
@@ -71,11 +83,11 @@ def vat_percent(tax_class: str, vat_group: str) -> Decimal:
     return VAT_RATES.get((vat_group, tax_class), Decimal("0"))
 
 
-def _in_validity(start: Optional[date], end: Optional[date], day: date) -> bool:
+def _in_validity(start: date | None, end: date | None, day: date) -> bool:
     return (start is None or start <= day) and (end is None or day <= end)
 
 
-def _sales_code(sales_type: str, customer: Customer) -> Optional[str]:
+def _sales_code(sales_type: str, customer: Customer) -> str | None:
     if sales_type == CUSTOMER:
         return customer.customer_no
     if sales_type == CUSTOMER_PRICE_GROUP:
@@ -85,8 +97,9 @@ def _sales_code(sales_type: str, customer: Customer) -> Optional[str]:
     return None  # ALL_CUSTOMERS and CAMPAIGN apply to everybody
 
 
-def applicable_entries(catalog: Catalog, customer: Customer, item_no: str, currency: str,
-                       day: date) -> list[PriceEntry]:
+def applicable_entries(
+    catalog: Catalog, customer: Customer, item_no: str, currency: str, day: date
+) -> list[PriceEntry]:
     """Price entries for this customer, item, currency and date, ignoring the minimum quantity."""
     out = []
     for e in catalog.price_entries:
@@ -97,7 +110,7 @@ def applicable_entries(catalog: Catalog, customer: Customer, item_no: str, curre
     return out
 
 
-def best_entry(entries: Sequence[PriceEntry], qty: Decimal) -> Optional[PriceEntry]:
+def best_entry(entries: Sequence[PriceEntry], qty: Decimal) -> PriceEntry | None:
     """Lowest-priced entry whose minimum quantity is reached (ties: most specific origin)."""
     reached = [e for e in entries if e.min_qty <= qty]
     if not reached:
@@ -105,7 +118,7 @@ def best_entry(entries: Sequence[PriceEntry], qty: Decimal) -> Optional[PriceEnt
     return min(reached, key=lambda e: (e.unit_price, ORIGIN_RANK[e.sales_type], -e.min_qty))
 
 
-def next_break(entries: Sequence[PriceEntry], qty: Decimal, base: Decimal) -> Optional[tuple[Decimal, Decimal]]:
+def next_break(entries: Sequence[PriceEntry], qty: Decimal, base: Decimal) -> tuple[Decimal, Decimal] | None:
     """The smallest higher minimum quantity whose best price is lower than base."""
     for m in sorted({e.min_qty for e in entries if e.min_qty > qty}):
         best = best_entry(entries, m)
@@ -114,7 +127,7 @@ def next_break(entries: Sequence[PriceEntry], qty: Decimal, base: Decimal) -> Op
     return None
 
 
-def to_currency(catalog: Catalog, amount: Decimal, currency: str) -> Optional[Decimal]:
+def to_currency(catalog: Catalog, amount: Decimal, currency: str) -> Decimal | None:
     """Convert a local-currency amount; None when there is no exchange rate."""
     if currency == catalog.local_currency:
         return amount
@@ -122,7 +135,7 @@ def to_currency(catalog: Catalog, amount: Decimal, currency: str) -> Optional[De
     return None if rate is None else round2(amount * rate)
 
 
-def validate_options(item: Item, options: Sequence[tuple[str, str]]) -> Optional[str]:
+def validate_options(item: Item, options: Sequence[tuple[str, str]]) -> str | None:
     """Return an explanation when the chosen options are not a valid configuration."""
     known = {o.code: o for o in item.options}
     seen: set[str] = set()
@@ -144,13 +157,14 @@ def validate_options(item: Item, options: Sequence[tuple[str, str]]) -> Optional
     return None
 
 
-def line_discount(catalog: Catalog, customer: Customer, item: Item, qty: Decimal, currency: str,
-                  day: date) -> Optional[LineDiscount]:
+def line_discount(
+    catalog: Catalog, customer: Customer, item: Item, qty: Decimal, currency: str, day: date
+) -> LineDiscount | None:
     """Highest applicable line discount, or None when none applies or the price group disallows it."""
     group = catalog.price_groups.get(customer.price_group or "")
     if group is not None and not group.allow_line_disc:
         return None
-    best: Optional[LineDiscount] = None
+    best: LineDiscount | None = None
     for d in catalog.line_discounts:
         if d.target_type == ITEM and d.target_code != item.item_no:
             continue
@@ -165,13 +179,14 @@ def line_discount(catalog: Catalog, customer: Customer, item: Item, qty: Decimal
     return best
 
 
-def _earliest(*days: Optional[date]) -> Optional[date]:
+def _earliest(*days: date | None) -> date | None:
     real = [d for d in days if d is not None]
     return min(real) if real else None
 
 
-def line_amounts(unit_price: Decimal, qty: Decimal, fee: Decimal, vat: Decimal,
-                 prices_incl_vat: bool) -> tuple[Decimal, Decimal, Decimal]:
+def line_amounts(
+    unit_price: Decimal, qty: Decimal, fee: Decimal, vat: Decimal, prices_incl_vat: bool
+) -> tuple[Decimal, Decimal, Decimal]:
     """(amount excl. VAT, VAT, amount incl. VAT) of a line; gross prices derive VAT from the gross amount."""
     amount = round2(unit_price * qty + fee)
     if prices_incl_vat:
@@ -181,13 +196,19 @@ def line_amounts(unit_price: Decimal, qty: Decimal, fee: Decimal, vat: Decimal,
     return amount, vat_amount, amount + vat_amount
 
 
-def price_line(catalog: Catalog, customer: Customer, req: LineRequest, currency: str, day: date) -> LineResult:
+def price_line(
+    catalog: Catalog, customer: Customer, req: LineRequest, currency: str, day: date
+) -> LineResult:
     """Price one line for a customer in a currency on a date (rules 1-6)."""
     if customer.blocked:
-        return LineResult(req.line_no, req.item_no, req.quantity, "BLOCKED", f"Customer {customer.customer_no} is blocked")
+        return LineResult(
+            req.line_no, req.item_no, req.quantity, "BLOCKED", f"Customer {customer.customer_no} is blocked"
+        )
     item = catalog.items.get(req.item_no)
     if item is None:
-        return LineResult(req.line_no, req.item_no, req.quantity, "NOT_FOUND", f"Item {req.item_no} does not exist")
+        return LineResult(
+            req.line_no, req.item_no, req.quantity, "NOT_FOUND", f"Item {req.item_no} does not exist"
+        )
     if item.blocked:
         return LineResult(req.line_no, req.item_no, req.quantity, "BLOCKED", f"Item {req.item_no} is blocked")
     problem = validate_options(item, req.options)
@@ -198,7 +219,9 @@ def price_line(catalog: Catalog, customer: Customer, req: LineRequest, currency:
     entry = best_entry(entries, qty)
     list_price = None if item.unit_price is None else to_currency(catalog, item.unit_price, currency)
     if entry is None and list_price is None:
-        return LineResult(req.line_no, req.item_no, qty, "NO_PRICE", f"No price for {req.item_no} in {currency}")
+        return LineResult(
+            req.line_no, req.item_no, qty, "NO_PRICE", f"No price for {req.item_no} in {currency}"
+        )
     base, origin = (entry.unit_price, entry.sales_type) if entry else (list_price, "LIST")
     assert base is not None
     vat = vat_percent(item.tax_class, customer.vat_group)
@@ -215,7 +238,9 @@ def price_line(catalog: Catalog, customer: Customer, req: LineRequest, currency:
         if not value or (rule.value_code is not None and rule.value_code != value):
             continue
         if rule.basis == "PERCENT":
-            surcharges.append(Adjustment(rule.code, "PERCENT", rule.rate, round2(base_b * rule.rate / HUNDRED)))
+            surcharges.append(
+                Adjustment(rule.code, "PERCENT", rule.rate, round2(base_b * rule.rate / HUNDRED))
+            )
             continue
         fx = to_currency(catalog, rule.rate, currency)
         if fx is None:
@@ -224,18 +249,36 @@ def price_line(catalog: Catalog, customer: Customer, req: LineRequest, currency:
     per_unit = sum((s.amount for s in surcharges if s.basis != "PER_LINE"), Decimal("0"))
     fee = sum((s.amount for s in surcharges if s.basis == "PER_LINE"), Decimal("0"))
     disc = line_discount(catalog, customer, item, qty, currency, day)
-    discounts = ()
+    discounts: tuple[Adjustment, ...] = ()
     if disc is not None:
-        discounts = (Adjustment("line_discount", "PERCENT", disc.percent,
-                                round2((base_b + per_unit) * disc.percent / HUNDRED)),)
+        discounts = (
+            Adjustment(
+                "line_discount", "PERCENT", disc.percent, round2((base_b + per_unit) * disc.percent / HUNDRED)
+            ),
+        )
     net_unit = round2(base_b + per_unit - sum((d.amount for d in discounts), Decimal("0")))
     line_amount, vat_amount, gross = line_amounts(net_unit, qty, fee, vat, customer.prices_incl_vat)
     nb = next_break(entries, qty, base)
     return LineResult(
-        req.line_no, req.item_no, qty, "OK", None, None if list_price is None else basis(list_price),
-        base_b, origin, tuple(surcharges), discounts, net_unit, fee, line_amount, vat, vat_amount, gross,
+        req.line_no,
+        req.item_no,
+        qty,
+        "OK",
+        None,
+        None if list_price is None else basis(list_price),
+        base_b,
+        origin,
+        tuple(surcharges),
+        discounts,
+        net_unit,
+        fee,
+        line_amount,
+        vat,
+        vat_amount,
+        gross,
         None if nb is None else (nb[0], basis(nb[1])),
-        _earliest(entry.ending if entry else None, disc.ending if disc else None))
+        _earliest(entry.ending if entry else None, disc.ending if disc else None),
+    )
 
 
 def invoice_discount_percent(catalog: Catalog, customer: Customer, net_amount: Decimal) -> Decimal:

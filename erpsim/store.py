@@ -1,13 +1,14 @@
 """Thread-safe in-memory ERP state: catalog, orders, modification index and bookmarks."""
+
 from __future__ import annotations
 
 import base64
 import bisect
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import datetime, timezone
-from typing import Callable, Iterable, Optional
+from datetime import UTC, datetime
 
 from erpsim.errors import ErpError
 from erpsim.model import Catalog, SalesOrder
@@ -22,14 +23,14 @@ def now_us() -> int:
 
 def us_to_dt(us: int) -> datetime:
     """Microseconds since the epoch as an aware UTC datetime."""
-    return datetime.fromtimestamp(us // 1_000_000, timezone.utc).replace(microsecond=us % 1_000_000)
+    return datetime.fromtimestamp(us // 1_000_000, UTC).replace(microsecond=us % 1_000_000)
 
 
 def dt_to_us(dt: datetime) -> int:
     """Aware (or naive = UTC) datetime as microseconds since the epoch."""
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    delta = dt - datetime(1970, 1, 1, tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
+    delta = dt - datetime(1970, 1, 1, tzinfo=UTC)
     return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
@@ -58,7 +59,7 @@ class ErpState:
         """Start with a catalog and no orders."""
         self.lock = threading.RLock()
         self.first_seq = first_seq
-        self.on_status_change: Optional[Callable[[SalesOrder], None]] = None
+        self.on_status_change: Callable[[SalesOrder], None] | None = None
         self.reset(catalog)
 
     def reset(self, catalog: Catalog) -> None:
@@ -85,8 +86,9 @@ class ErpState:
 
     def next_counter(self, name: str, prefix: str) -> str:
         """Next tracking/invoice number."""
-        value = self.counters[name]
-        self.counters[name] = value + 1
+        with self.lock:
+            value = self.counters[name]
+            self.counters[name] = value + 1
         return f"{prefix}{value:08d}"
 
     def insert(self, order: SalesOrder) -> SalesOrder:
@@ -100,23 +102,30 @@ class ErpState:
             bisect.insort(self.index, key)
         return order
 
-    def replace_order(self, old: SalesOrder, **changes: object) -> SalesOrder:
-        """Store a modified copy with a fresh LastModified; notify on status change."""
+    def replace_order(self, old: SalesOrder, touch: bool = True, **changes: object) -> SalesOrder:
+        """Store a modified copy (fresh LastModified unless touch=False); push on status changes."""
         with self.lock:
+            old = self.get(old.no)
             new = old.copy()
             for k, v in changes.items():
                 setattr(new, k, v)
-            new.modified_us = self.stamp()
-            if "status" in changes and changes["status"] != old.status:
-                new.status_changed_us = new.modified_us
+            status_changed = (new.status, new.tracking_no, new.invoice_no) != (
+                old.status,
+                old.tracking_no,
+                old.invoice_no,
+            )
+            if touch:
+                new.modified_us = self.stamp()
+            if status_changed:
+                new.status_changed_us = self.stamp() if not touch else new.modified_us
             self._unindex(old)
             self.orders[new.no] = new
             bisect.insort(self.index, (new.modified_us, new.seq))
             if new.ext_no != old.ext_no:
                 self.by_ext[old.ext_no].remove(old.no)
                 self.by_ext.setdefault(new.ext_no, []).append(new.no)
-        if new.status != old.status and self.on_status_change is not None:
-            self.on_status_change(new)
+            if status_changed and self.on_status_change is not None:
+                self.on_status_change(new)
         return new
 
     def _unindex(self, order: SalesOrder) -> None:
@@ -142,12 +151,14 @@ class ErpState:
             raise ErpError("ORDER_NOT_FOUND", f"Sales order {no} does not exist", "No")
         return order
 
-    def find_ext(self, ext_no: str) -> Optional[SalesOrder]:
+    def find_ext(self, ext_no: str) -> SalesOrder | None:
         """The first (oldest) order carrying this external document number."""
         nos = self.by_ext.get(ext_no)
         return self.orders[nos[0]] if nos else None
 
-    def page_orders(self, since_us: Optional[int], bookmark: Optional[str], size: int) -> tuple[list[SalesOrder], Optional[str]]:
+    def page_orders(
+        self, since_us: int | None, bookmark: str | None, size: int
+    ) -> tuple[list[SalesOrder], str | None]:
         """Orders ordered by (LastModified, No) from since/bookmark; next bookmark unless last page."""
         start: Key = (since_us, -1) if since_us is not None else (-1, -1)
         if bookmark:
@@ -157,7 +168,7 @@ class ErpState:
             start = max(start, (int(us), int(seq)))
         with self.lock:
             i = bisect.bisect_right(self.index, start)
-            keys = self.index[i:i + size]
+            keys = self.index[i : i + size]
             more = i + size < len(self.index)
             rows = [self.orders[f"SO-{seq}"] for _, seq in keys]
         nxt = encode_bookmark(*keys[-1]) if more and keys else None
@@ -169,10 +180,12 @@ class ErpState:
             self.catalog = replace(self.catalog, **changes)  # type: ignore[arg-type]
 
 
-def page_by_key(rows: Iterable[tuple[str, object]], bookmark: Optional[str], size: int) -> tuple[list[object], Optional[str]]:
+def page_by_key(
+    rows: Iterable[tuple[str, object]], bookmark: str | None, size: int
+) -> tuple[list[object], str | None]:
     """Generic key-ordered paging for master data; rows are (key, record)."""
     after = decode_bookmark(bookmark, 1)[0] if bookmark else None
-    ordered = sorted((k, r) for k, r in rows if after is None or k > after)
+    ordered = sorted(((k, r) for k, r in rows if after is None or k > after), key=lambda kr: kr[0])
     page = ordered[:size]
     nxt = encode_bookmark(page[-1][0]) if len(ordered) > size else None
     return [r for _, r in page], nxt

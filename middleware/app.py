@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask
 
-from . import __version__
 from .bootstrap import Container, build_container
 from .config import Settings
 
@@ -22,8 +21,18 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
 
     rest.register(app)
 
-    @app.get("/healthz")
-    def healthz():  # type: ignore[no-untyped-def]
-        return jsonify(status="ok", version=__version__)
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+    from .soap.server import make_soap_app
+
+    app.wsgi_app = DispatcherMiddleware(  # type: ignore[method-assign]
+        app.wsgi_app, {"/soap": make_soap_app(container)}
+    )
+
+    from . import admin, observability
+
+    admin.register(app, container.settings)
+    # last: the observability WSGI middleware must be outermost to see /soap as well
+    observability.install(app, container.observability, container.admin)
 
     return app

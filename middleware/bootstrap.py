@@ -9,6 +9,12 @@ from .config import Settings
 from .ports.clock import Clock, SystemClock
 from .ports.erp import Erp
 from .store.db import Database
+from .services.catalog import CatalogService
+from .services.price_cache import PriceCache
+from .services.prices import PriceService
+from .services.resilience import CircuitBreaker, SingleFlight
+from .store.catalog_repo import SqlCatalogRepository
+from .store.pg_notify import PriceInvalidationBus, PublishingPriceCache
 
 
 class Background(Protocol):
@@ -32,6 +38,29 @@ class Container:
     db: Database
     erp: Erp
     extras: dict[str, Any] = field(default_factory=dict)
+    # set by build_container (wire_prices)
+    catalog: CatalogService = field(init=False)
+    prices: PriceService = field(init=False)
+    # set by build_container (wiring_orders.wire_orders)
+    orders: Any = field(init=False)
+    delivery: Any = field(init=False)
+    order_status: Any = field(init=False)
+    pull_delivery: Any = field(init=False)
+    webhooks: Any = field(init=False)
+    delivery_worker: Any = field(init=False)
+    # set by build_container (wiring_admin: wire_observability, wire_admin)
+    audit: Any = field(init=False)
+    observability: Any = field(init=False)
+    admin: Any = field(init=False)
+    # set by build_container (wiring_reconcile.wire_reconcile)
+    findings: Any = field(init=False)
+    reconciler: Any = field(init=False)
+    price_check: Any = field(init=False)
+    housekeeping: Any = field(init=False)
+    jobs: Any = field(init=False)
+    jobs_admin: Any = field(init=False)
+    reconciliation_admin: Any = field(init=False)
+    scheduler: Any = field(init=False)
     # Components that `start_background()` starts (web process in the demo, or `run.py worker`).
     background: list[Background] = field(default_factory=list)
 
@@ -39,6 +68,12 @@ class Container:
         """Start every background component."""
         for component in self.background:
             component.start()
+
+    def start_listeners(self) -> None:
+        """Start only what every web process needs: the cross-node price invalidation listener."""
+        bus = self.extras.get("price_bus")
+        if bus is not None:
+            bus.start()
 
     def stop_background(self) -> None:
         """Stop background components in reverse order."""
@@ -69,4 +104,31 @@ def build_container(
         from .soap.erp_client import ZeepErp
 
         erp = ZeepErp.from_settings(settings)
-    return Container(settings=settings, clock=clock or SystemClock(), db=db, erp=erp)
+    container = Container(settings=settings, clock=clock or SystemClock(), db=db, erp=erp)
+    from .wiring_admin import wire_admin, wire_observability
+
+    wire_observability(container)  # wraps container.erp: must run before the services take it
+    wire_prices(container)
+    from .wiring_orders import wire_orders
+
+    wire_orders(container)
+    from .wiring_reconcile import wire_reconcile
+
+    wire_reconcile(container)  # before wire_admin: the admin page reads its findings and scheduler
+    wire_admin(container)
+    return container
+
+
+def wire_prices(c: Container) -> None:
+    """The catalog mirror and the real-time price path (cache, single-flight, breaker)."""
+    s = c.settings
+    # every invalidation is also sent to the other nodes (PostgreSQL LISTEN/NOTIFY; a no-op on SQLite)
+    bus = PriceInvalidationBus(c.db)
+    cache: PriceCache = PublishingPriceCache(s.price_cache_ttl, s.price_stale_max_age, bus)
+    c.catalog = CatalogService(SqlCatalogRepository(c.db, c.clock), c.erp, c.clock, prices=cache)
+    breaker = CircuitBreaker(s.breaker_failure_threshold, s.breaker_reset_timeout)
+    c.prices = PriceService(c.erp, c.catalog.customer, cache, c.clock, breaker, SingleFlight())
+    c.catalog.prices = c.prices  # upserts invalidate through the service, so its counters see them
+    bus.target = c.prices
+    c.extras["price_bus"] = bus
+    c.background.insert(0, bus)  # web processes without a worker must start it too: start_listeners()

@@ -116,6 +116,13 @@ def _text(text: str) -> str:
     return text
 
 
+def _schedule(text: str) -> str:
+    from .jobs.scheduler import parse_schedule  # apscheduler parses it; imported only when set
+
+    parse_schedule(text)
+    return text
+
+
 def _setting(default: Any, parse: Callable[[str], Any] = _text, secret: bool = False) -> Any:
     return field(default=default, metadata={"parse": parse, "secret": secret})
 
@@ -148,15 +155,36 @@ class Settings:
     delivery_backoff_cap: float = _setting(300.0, _positive_float)
     delivery_max_age: int = _setting(86400, _positive_int)
     delivery_lease_seconds: int = _setting(60, _positive_int)
+    delivery_concurrency: int = _setting(4, _positive_int)
+    delivery_poll_interval: float = _setting(1.0, _positive_float)
+    pull_lease_seconds: int = _setting(300, _positive_int)
     order_delivery: str = _setting("push", _choice("push", "pull"))
     status_webhook_url: str | None = _setting(None, _optional_url)
     status_webhook_secret: str | None = _setting(None, secret=True)
     max_request_bytes: int = _setting(1_048_576, _positive_int)
+    soap_max_request_bytes: int = _setting(4_194_304, _positive_int)
     web_threads: int = _setting(16, _positive_int)
     log_format: str = _setting("text", _choice("text", "json"))
     log_level: str = _setting("INFO", _choice("DEBUG", "INFO", "WARNING", "ERROR"))
     run_worker_in_web: bool = _setting(True, _bool)
     audit_retention_days: int = _setting(30, _positive_int)
+    # signs the admin session cookie; unset = random per process (sessions do not survive restarts or span nodes)
+    secret_key: str | None = _setting(None, secret=True)
+    # scheduled jobs (docs/reconciliation.md): "off", an interval (30s, 15m, 1h, 1d) or a cron expression (UTC)
+    schedule_reconcile_orders: str = _setting("15m", _schedule)
+    schedule_catalog_sync: str = _setting("1h", _schedule)
+    schedule_price_check: str = _setting("1h", _schedule)
+    schedule_housekeeping: str = _setting("1h", _schedule)
+    scheduler_misfire_grace: int = _setting(300, _positive_int)
+    reconcile_window_hours: int = _setting(48, _positive_int)
+    reconcile_overlap_minutes: int = _setting(60, _non_negative_int)
+    reconcile_page_size: int = _setting(200, _positive_int)
+    reconcile_tolerance: Decimal = _setting(Decimal("0.01"), _decimal)
+    stuck_submit_unknown_minutes: int = _setting(30, _positive_int)
+    stuck_received_minutes: int = _setting(60, _positive_int)
+    stuck_needs_attention_hours: int = _setting(24, _positive_int)
+    price_check_sample: int = _setting(20, _positive_int)
+    outbox_retention_days: int = _setting(7, _positive_int)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

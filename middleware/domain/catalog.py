@@ -48,7 +48,7 @@ class Product:
     sku: str
     name: str
     unit: str
-    list_price: Decimal
+    list_price: Decimal | None  # None: price on request (the ERP has no list price)
     currency: str
     tax_class: str
     blocked: bool = False

@@ -10,11 +10,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from .configuration import Configuration
+from .money import round_money
 
 MAX_LINES = 500
 
 
-class OrderStatus(str, enum.Enum):
+class OrderStatus(str, enum.Enum):  # noqa: UP042  (str() of members is relied upon elsewhere)
     """Where an order stands, from the shop's hand-over to the ERP's invoice."""
 
     RECEIVED = "received"
@@ -128,7 +129,7 @@ class OrderEvent:
 # --- stored orders, deviations, status reports and pull acknowledgements -------------------------
 
 
-class DeviationKind(str, enum.Enum):
+class DeviationKind(enum.StrEnum):
     """What differs between the quoted and the ERP's prices."""
 
     UNIT_PRICE = "unit_price"
@@ -194,7 +195,7 @@ class StatusUpdate:
     note: str | None = None
 
 
-class UpdateOutcome(str, enum.Enum):
+class UpdateOutcome(enum.StrEnum):
     """What happened to one status report."""
 
     APPLIED = "applied"
@@ -247,10 +248,13 @@ def fingerprint(order: NewOrder) -> str:
 
     canonical = [
         order.order_number, order.customer_id, order.currency, order.placed_at.isoformat(),
-        [[ln.line_ref, ln.sku, ln.quantity, list(ln.configuration.selections), str(ln.unit_price),
-          ln.quote_id] for ln in order.lines],
+        [
+            [ln.line_ref, ln.sku, ln.quantity, list(ln.configuration.selections),
+             str(round_money(ln.unit_price)), ln.quote_id]
+            for ln in order.lines
+        ],
         address(order.shipping_address), address(order.billing_address),
-        [str(order.totals.net), str(order.totals.tax), str(order.totals.gross)],
+        [str(round_money(v)) for v in (order.totals.net, order.totals.tax, order.totals.gross)],
     ]
     text = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,132 @@
+"""Sign-in with the admin credentials, the session, and a CSRF token on every form."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+import time
+from collections import deque
+from typing import Any
+from urllib.parse import urlparse
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+
+from . import admin
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+PUBLIC = {"admin.login", "admin.static"}
+MAX_FAILURES, FAILURE_WINDOW = 10, 300.0
+
+
+class _Throttle:
+    """Refuses sign-in from an address after too many recent failures (per process)."""
+
+    def __init__(self) -> None:
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def blocked(self, remote: str) -> bool:
+        with self._lock:
+            recent = self._failures.get(remote, deque())
+            while recent and time.monotonic() - recent[0] > FAILURE_WINDOW:
+                recent.popleft()
+            return len(recent) >= MAX_FAILURES
+
+    def fail(self, remote: str) -> None:
+        with self._lock:
+            self._failures.setdefault(remote, deque(maxlen=MAX_FAILURES)).append(time.monotonic())
+
+
+
+def csrf_token() -> str:
+    """The session's CSRF token (created on first use)."""
+    if CSRF_FIELD not in session:
+        session[CSRF_FIELD] = secrets.token_urlsafe(32)
+    return str(session[CSRF_FIELD])
+
+
+def current_admin() -> str | None:
+    """The signed-in admin's name."""
+    return session.get("admin")
+
+
+def credentials_match(username: str, password: str) -> bool:
+    """Constant-time comparison of both values, always both."""
+    settings = current_app.extensions["middleware"].settings
+    user_ok = hmac.compare_digest(username.encode(), settings.admin_username.encode())
+    pass_ok = hmac.compare_digest(password.encode(), settings.admin_password.encode())
+    return user_ok & pass_ok
+
+
+@admin.app_template_global()
+def csrf_field() -> Any:
+    """The hidden input every form carries."""
+    from markupsafe import Markup
+
+    return Markup('<input type="hidden" name="csrf_token" value="%s">') % csrf_token()
+
+
+@admin.before_request
+def _guard() -> Any:
+    if request.endpoint in PUBLIC:
+        return None
+    if request.method == "POST":
+        check_csrf()
+    if current_admin() is None:
+        if request.accept_mimetypes.best == "application/json" or request.path.endswith(".json"):
+            abort(401)
+        return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
+    return None
+
+
+def check_csrf() -> None:
+    """Refuse a POST whose token does not match the session's (400)."""
+    sent = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
+    expected = session.get(CSRF_FIELD) or ""
+    if not expected or not hmac.compare_digest(sent.encode(), str(expected).encode()):
+        abort(400, description="The form has expired or did not come from this site (CSRF check). "
+                               "Reload the page and try again.")
+
+
+def _safe_next(target: str | None) -> str:
+    # only local admin paths: never redirect to another site after sign-in
+    if target and target.startswith("/admin") and not urlparse(target).netloc and "\\" not in target:
+        return target
+    return url_for("admin.dashboard")
+
+
+@admin.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    """Sign-in form; on success the session is renewed and holds the admin's name."""
+    error = None
+    if request.method == "POST":
+        check_csrf()
+        remote = request.remote_addr or "-"
+        username = request.form.get("username", "")[:200]
+        service = current_app.extensions["middleware"].admin
+        throttle = current_app.extensions.setdefault("admin_sign_in_throttle", _Throttle())
+        if throttle.blocked(remote):
+            error = "Too many failed sign-ins; wait a few minutes."
+        elif credentials_match(username, request.form.get("password", "")[:1000]):
+            target = _safe_next(request.args.get("next"))
+            session.clear()  # a fresh session: no fixation of a pre-login cookie
+            session.permanent = True
+            session["admin"] = username
+            csrf_token()
+            service.record_sign_in(username, True, remote)
+            return redirect(target)
+        else:
+            throttle.fail(remote)
+            service.record_sign_in(username, False, remote)
+            error = "Wrong user name or password."
+    return render_template("admin/login.html", error=error), 401 if error else 200
+
+
+@admin.post("/logout")
+def logout() -> Any:
+    """Sign out (POST with CSRF token)."""
+    session.clear()
+    return redirect(url_for("admin.login"))
+

@@ -1,0 +1,63 @@
+"""Jinja filters for times, durations and ratios."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from . import admin
+
+
+@admin.app_template_filter("dt")
+def format_datetime(value: datetime | None) -> str:
+    """UTC timestamp to the second, or a dash."""
+    if value is None:
+        return "–"
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+@admin.app_template_filter("ago")
+def ago(value: datetime | None) -> str:
+    """'3 min ago' style relative time."""
+    if value is None:
+        return "never"
+    return f"{age((datetime.now(UTC) - value).total_seconds())} ago"
+
+
+@admin.app_template_filter("age")
+def age(seconds: float | None) -> str:
+    """A duration in the largest sensible unit."""
+    if seconds is None:
+        return "–"
+    seconds = max(0.0, seconds)
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f} {unit}"
+    return f"{seconds:.0f} s"
+
+
+@admin.app_template_filter("ms")
+def milliseconds(value: float | None) -> str:
+    """Milliseconds, one decimal below 10."""
+    if value is None:
+        return "–"
+    return f"{value:.1f} ms" if value < 10 else f"{value:.0f} ms"
+
+
+@admin.app_template_filter("pct")
+def percent(value: float | None) -> str:
+    """A ratio as a percentage."""
+    return "–" if value is None else f"{value * 100:.1f} %"
+
+
+@admin.app_template_filter("status_class")
+def status_class(value: Any) -> str:
+    """CSS class for an order status or outcome."""
+    text = str(getattr(value, "value", value) or "")
+    if text in {"accepted", "released", "shipped", "invoiced", "ok", "done", "closed", "success"}:
+        return "good"
+    if text in {"received", "submitting", "on_hold", "half_open", "pending", "running"}:
+        return "warn"
+    if text:
+        return "bad"
+    return ""

@@ -1,0 +1,113 @@
+"""`demo`: the reference ERP and the middleware on one machine, SQLite under ./var/, demo data loaded."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ..app import create_app
+from ..bootstrap import build_container
+from ..config import PREFIX, Settings
+from ..web import WebServer, raise_on_sigterm
+from .serve import configure_logging
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `demo` command."""
+    parser = subparsers.add_parser("demo", help="run the reference ERP and the middleware with demo data (default)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="middleware port (default 8000)")
+    parser.add_argument("--erp-port", type=int, default=8001, help="reference ERP port (default 8001)")
+    parser.add_argument("--data-dir", default="var", help="folder for the SQLite database (default ./var)")
+    parser.add_argument(
+        "--erp-progress-seconds",
+        type=float,
+        default=30.0,
+        help="the reference ERP ships, then invoices, each order after this many seconds (0: never)",
+    )
+    parser.set_defaults(func=run_demo)
+
+
+def demo_settings(args: argparse.Namespace, environ: dict[str, str]) -> Settings:
+    """Demo defaults, each overridden by its MIDDLEWARE_* variable when set."""
+    defaults = {
+        "database_url": f"sqlite:///{Path(args.data_dir).resolve() / 'middleware.db'}",
+        "erp_endpoint": f"http://{args.host}:{args.erp_port}/soap",
+        "public_url": f"http://{args.host}:{args.port}",
+    }
+    overrides = {k: v for k, v in defaults.items() if PREFIX + k.upper() not in environ}
+    return Settings.from_env(environ, **overrides)
+
+
+def _banner(settings: Settings, web_url: str, erp_url: str) -> str:
+    return "\n".join(
+        [
+            "",
+            "ERP <-> shop middleware demo is running",
+            f"  shop REST API   {web_url}/api/v1    (docs: {web_url}/api/docs)",
+            f"  admin page      {web_url}/admin/    user {settings.admin_username!r} password {settings.admin_password!r}",
+            f"  SOAP for ERP    {web_url}/soap/     WSDL {web_url}/soap/?wsdl  user {settings.soap_username!r} "
+            f"password {settings.soap_password!r}",
+            f"  reference ERP   {erp_url}/soap     WSDL {erp_url}/soap?wsdl  user {settings.erp_username!r} "
+            f"password {settings.erp_password!r}",
+            f"  shop API key    {settings.shop_api_keys[0]}",
+            f"  database        {settings.database_url}",
+            "",
+            "Try:",
+            f"  curl -s -X POST {web_url}/api/v1/prices -H 'Authorization: Bearer {settings.shop_api_keys[0]}' \\",
+            "    -H 'Content-Type: application/json' -d '{\"customer_id\": \"C10000\", \"currency\": \"EUR\", "
+            "\"items\": [{\"line_ref\": \"1\", \"sku\": \"MUG-01\", \"quantity\": 60, "
+            "\"options\": {\"color\": \"gold\", \"engraving\": \"Happy Birthday\"}}]}'",
+            "",
+            "Press Ctrl-C to stop.",
+            "",
+        ]
+    )
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Start the reference ERP and the middleware; stop both on Ctrl-C or SIGTERM."""
+    from erpsim.config import SimConfig
+    from erpsim.server import SimulatorServer
+
+    settings = demo_settings(args, dict(os.environ))
+    configure_logging(settings)
+    Path(args.data_dir).mkdir(parents=True, exist_ok=True)
+    sim = SimulatorServer(
+        host=args.host,
+        port=args.erp_port,
+        config=SimConfig(
+            username=settings.erp_username,
+            password=settings.erp_password,
+            auto_progress_seconds=args.erp_progress_seconds or None,
+            push_url=f"{settings.public_url}/soap/",
+            push_username=settings.soap_username,
+            push_password=settings.soap_password,
+        ),
+    )
+    sim.start()
+    container = build_container(settings, create_schema=True)
+    try:
+        web = WebServer(create_app(container=container), args.host, args.port, settings.web_threads)
+    except OSError as exc:
+        sim.stop()
+        container.close()
+        print(f"cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    catalog = getattr(container, "catalog", None)
+    if catalog is not None:
+        catalog.sync_from_erp()
+    container.start_background()
+    raise_on_sigterm()
+    print(_banner(settings, web.url, sim.url), flush=True)
+    try:
+        web.run()
+    except KeyboardInterrupt:
+        print("stopping ...", flush=True)
+    finally:
+        web.close()
+        container.close()
+        sim.stop()
+    return 0

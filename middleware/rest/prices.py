@@ -1,0 +1,202 @@
+"""POST /api/v1/prices: a batch quote for 1..200 items."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from flask import Response, abort, current_app, jsonify, request
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+
+from ..domain.configuration import MAX_OPTIONS, MAX_VALUE_LENGTH, Configuration
+from ..domain.money import format_amount
+from ..domain.pricing import (
+    MAX_ITEMS,
+    MAX_QUANTITY,
+    Adjustment,
+    LinePrice,
+    PriceQuery,
+    PriceQuote,
+    PriceRequestLine,
+    QuotedLine,
+)
+from ..errors import InputError
+from . import api
+from .openapi import Problem, documented
+from .parsing import parse_json
+
+Text64 = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+OptionCode = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+OptionText = Annotated[str, StringConstraints(max_length=MAX_VALUE_LENGTH)]
+Amount = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["12.73"])]
+Rate = Annotated[str, Field(pattern=r"^-?\d+(\.\d+)?$", examples=["19"])]
+Source = Literal["erp", "cache", "stale"]
+Status = Literal["ok", "not_found", "blocked", "no_price", "invalid_configuration"]
+
+
+class PriceItemIn(BaseModel):
+    """One item to price."""
+
+    model_config = ConfigDict(extra="forbid")
+    line_ref: Text64
+    sku: Text64
+    quantity: Annotated[StrictInt, Field(gt=0, le=MAX_QUANTITY)]
+    options: Annotated[dict[OptionCode, OptionText], Field(max_length=MAX_OPTIONS)] = {}
+
+
+class PriceRequest(BaseModel):
+    """A batch price query for one customer in one currency."""
+
+    model_config = ConfigDict(extra="forbid")
+    customer_id: Text64
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["EUR"])]
+    items: Annotated[list[PriceItemIn], Field(min_length=1, max_length=MAX_ITEMS)]
+
+
+class AdjustmentOut(BaseModel):
+    """A surcharge or discount per unit (per line for basis per_line)."""
+
+    code: str
+    basis: str
+    rate: Rate | None
+    amount: Amount
+
+
+class NextBreakOut(BaseModel):
+    """The next quantity that lowers the base price."""
+
+    min_quantity: int
+    base_unit_price: Amount
+
+
+class PriceLineOut(BaseModel):
+    """A priced line; price fields are null unless status is ok."""
+
+    line_ref: str
+    sku: str
+    quantity: int
+    options: dict[str, str]
+    status: Status
+    status_text: str | None = None
+    source: Source
+    fetched_at: datetime
+    list_unit_price: Amount | None = None
+    base_unit_price: Amount | None = None
+    price_origin: str | None = None
+    surcharges: list[AdjustmentOut] = []
+    discounts: list[AdjustmentOut] = []
+    net_unit_price: Amount | None = None
+    net_amount: Amount | None = None
+    tax_rate: Rate | None = None
+    tax_amount: Amount | None = None
+    gross_amount: Amount | None = None
+    next_break: NextBreakOut | None = None
+
+
+class TotalsOut(BaseModel):
+    """Sums of the ok lines."""
+
+    net: Amount
+    tax: Amount
+    gross: Amount
+
+
+class PriceQuoteOut(BaseModel):
+    """The answer to a price query; `source` is the worst of the lines' sources."""
+
+    quote_id: str
+    customer_id: str
+    currency: str
+    source: Source
+    prices_include_tax: bool
+    fetched_at: datetime
+    valid_until: datetime
+    lines: list[PriceLineOut]
+    totals: TotalsOut
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else format_amount(value)
+
+
+def _rate(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _adjustment(a: Adjustment) -> AdjustmentOut:
+    return AdjustmentOut(code=a.code, basis=a.basis, rate=_rate(a.rate), amount=format_amount(a.amount))
+
+
+def _next_break(p: LinePrice) -> NextBreakOut | None:
+    if p.next_break is None:
+        return None
+    return NextBreakOut(min_quantity=p.next_break.min_quantity,
+                        base_unit_price=format_amount(p.next_break.base_unit_price))
+
+
+def _line(q: QuotedLine) -> PriceLineOut:
+    p: LinePrice = q.price
+    return PriceLineOut(
+        line_ref=q.line_ref, sku=p.sku, quantity=p.quantity, options=p.configuration.as_dict(),
+        status=p.status.value, status_text=p.status_text or None, source=q.source.value,
+        fetched_at=q.fetched_at, list_unit_price=_amount(p.list_unit_price),
+        base_unit_price=_amount(p.base_unit_price), price_origin=p.price_origin,
+        surcharges=[_adjustment(a) for a in p.surcharges], discounts=[_adjustment(a) for a in p.discounts],
+        net_unit_price=_amount(p.net_unit_price), net_amount=_amount(p.net_amount),
+        tax_rate=_rate(p.tax_rate), tax_amount=_amount(p.tax_amount), gross_amount=_amount(p.gross_amount),
+        next_break=_next_break(p),
+    )
+
+
+def quote_to_wire(quote: PriceQuote) -> PriceQuoteOut:
+    """The wire form of a quote: money as decimal strings, times in UTC."""
+    return PriceQuoteOut(
+        quote_id=quote.quote_id, customer_id=quote.customer_id, currency=quote.currency,
+        source=quote.source.value, prices_include_tax=quote.prices_include_tax,
+        fetched_at=quote.fetched_at.astimezone(UTC), valid_until=quote.valid_until.astimezone(UTC),
+        lines=[_line(q) for q in quote.lines],
+        totals=TotalsOut(net=format_amount(quote.totals.net), tax=format_amount(quote.totals.tax),
+                         gross=format_amount(quote.totals.gross)),
+    )
+
+
+def to_query(body: PriceRequest) -> PriceQuery:
+    """The domain query for a validated request body."""
+    lines = []
+    for n, item in enumerate(body.items):
+        try:
+            configuration = Configuration.of(item.options)
+        except ValueError as exc:
+            raise InputError(f"items[{n}].options: {exc}", field=f"items[{n}].options") from None
+        lines.append(PriceRequestLine(item.line_ref, item.sku, item.quantity, configuration))
+    refs = [line.line_ref for line in lines]
+    if len(set(refs)) != len(refs):
+        raise InputError("items: line_ref values must be unique", field="items")
+    return PriceQuery(body.customer_id, body.currency, tuple(lines))
+
+
+PROBLEMS = {
+    400: ("Malformed request (bad JSON, wrong content type)", Problem),
+    401: ("Missing or wrong API key", Problem),
+    404: ("Unknown customer", Problem),
+    413: ("Request body too large", Problem),
+    422: ("Invalid field, currency mismatch, or rejected by the ERP", Problem),
+    503: ("The ERP is unavailable and no recent quote is known; see Retry-After", Problem),
+}
+
+
+@api.post("/prices")
+@documented(
+    "post", "/prices", summary="Quote prices for 1..200 items in one call", tags=("prices",),
+    request=PriceRequest, responses={200: ("The quote", PriceQuoteOut), **PROBLEMS},
+)
+def post_prices() -> Response:
+    """Parse, quote, answer."""
+    container = current_app.extensions["middleware"]
+    limit = container.settings.max_request_bytes
+    if request.content_length is not None and request.content_length > limit:
+        abort(413, f"Request body exceeds {limit} bytes.")
+    body = parse_json(request, PriceRequest, limit)
+    quote = container.prices.quote(to_query(body))
+    return jsonify(quote_to_wire(quote).model_dump(mode="json"))

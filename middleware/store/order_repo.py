@@ -1,0 +1,301 @@
+"""Orders and their history in SQL, and the transactions the order services run in."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..domain.configuration import Configuration
+from ..domain.orders import (
+    Address,
+    DeviationKind,
+    ErpTotals,
+    NewOrder,
+    OrderEvent,
+    OrderLine,
+    OrderRecord,
+    OrderStatus,
+    OrderTotals,
+    PriceDeviation,
+)
+from ..ports.orders import DuplicateOrder
+from .db import Database
+from .order_tables import order_events, order_lines, orders
+from .outbox import SqlOutbox
+
+
+def _address_json(address: Address | None) -> str | None:
+    if address is None:
+        return None
+    return json.dumps({f: getattr(address, f) for f in Address.__slots__}, ensure_ascii=False)
+
+
+def _address(text: str | None) -> Address | None:
+    return None if text is None else Address(**json.loads(text))
+
+
+def _deviations_json(deviations: Sequence[PriceDeviation]) -> str:
+    return json.dumps(
+        [
+            {
+                "kind": d.kind.value,
+                "field": d.field,
+                "quoted": str(d.quoted),
+                "erp": str(d.erp),
+                "reason": d.reason,
+                "line_ref": d.line_ref,
+                "explained": d.explained,
+            }
+            for d in deviations
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _deviations(text: str) -> tuple[PriceDeviation, ...]:
+    return tuple(
+        PriceDeviation(
+            DeviationKind(d["kind"]),
+            d["field"],
+            Decimal(d["quoted"]),
+            Decimal(d["erp"]),
+            d["reason"],
+            d["line_ref"],
+            d["explained"],
+        )
+        for d in json.loads(text or "[]")
+    )
+
+
+def _line_row(order_number: str, position: int, line: OrderLine) -> dict[str, Any]:
+    return {
+        "order_number": order_number,
+        "position": position,
+        "line_ref": line.line_ref,
+        "sku": line.sku,
+        "quantity": line.quantity,
+        "options": json.dumps(line.configuration.selections, ensure_ascii=False),
+        "option_labels": json.dumps(line.option_labels, ensure_ascii=False),
+        "unit_price": line.unit_price,
+        "quote_id": line.quote_id,
+    }
+
+
+def _line(row: Any) -> OrderLine:
+    return OrderLine(
+        row.line_ref,
+        row.sku,
+        row.quantity,
+        Configuration(tuple(tuple(p) for p in json.loads(row.options))),
+        row.unit_price,
+        row.quote_id,
+        tuple(tuple(p) for p in json.loads(row.option_labels)),
+    )
+
+
+class SqlOrderRepository:
+    """Orders and their events inside one transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, record: OrderRecord) -> None:
+        """Insert the order with its lines; DuplicateOrder if the number or key is taken."""
+        o = record.order
+        values = {
+            "order_number": o.order_number,
+            "idempotency_key": record.idempotency_key,
+            "fingerprint": record.fingerprint,
+            "customer_id": o.customer_id,
+            "erp_customer_no": record.erp_customer_no,
+            "currency": o.currency,
+            "placed_at": o.placed_at,
+            "status": record.status.value,
+            "received_at": record.received_at,
+            "updated_at": record.updated_at,
+            "net": o.totals.net,
+            "tax": o.totals.tax,
+            "gross": o.totals.gross,
+            "shipping_address": _address_json(o.shipping_address),
+            "billing_address": _address_json(o.billing_address),
+            "deviations": "[]",
+        }
+        try:
+            # no savepoint: the caller's transaction is abandoned on a duplicate, and the caller retries
+            self.conn.execute(insert(orders).values(**values))
+        except IntegrityError as exc:
+            raise DuplicateOrder(o.order_number) from exc
+        self.conn.execute(
+            insert(order_lines), [_line_row(o.order_number, i, ln) for i, ln in enumerate(o.lines)]
+        )
+
+    def _record(self, row: Any) -> OrderRecord:
+        lines = self.conn.execute(
+            select(order_lines)
+            .where(order_lines.c.order_number == row.order_number)
+            .order_by(order_lines.c.position)
+        )
+        order = NewOrder(
+            row.order_number,
+            row.customer_id,
+            row.currency,
+            row.placed_at,
+            tuple(_line(r) for r in lines),
+            _address(row.shipping_address),
+            OrderTotals(row.net, row.tax, row.gross),  # type: ignore[arg-type]
+            _address(row.billing_address),
+        )
+        erp_totals = None
+        if row.erp_net is not None:
+            erp_totals = ErpTotals(
+                row.erp_net, row.erp_tax, row.erp_gross, row.erp_invoice_discount or Decimal(0)
+            )
+        return OrderRecord(
+            order,
+            row.erp_customer_no,
+            OrderStatus(row.status),
+            row.received_at,
+            row.updated_at,
+            row.fingerprint,
+            row.erp_order_number,
+            erp_totals,
+            _deviations(row.deviations),
+            row.last_error,
+            row.idempotency_key,
+        )
+
+    def get(self, order_number: str) -> OrderRecord | None:
+        """The order, or None."""
+        row = self.conn.execute(select(orders).where(orders.c.order_number == order_number)).first()
+        return None if row is None else self._record(row)
+
+    def number_for_erp_order(self, erp_order_number: str) -> str | None:
+        """Our order number for the ERP's order number, or None."""
+        if not erp_order_number:
+            return None
+        return self.conn.execute(
+            select(orders.c.order_number).where(orders.c.erp_order_number == erp_order_number)
+        ).scalar()
+
+    def get_by_idempotency_key(self, key: str) -> OrderRecord | None:
+        """The order first stored under this key, or None."""
+        row = self.conn.execute(select(orders).where(orders.c.idempotency_key == key)).first()
+        return None if row is None else self._record(row)
+
+    def set_status(
+        self, order_number: str, status: OrderStatus, at: datetime, *, last_error: str | None = None
+    ) -> None:
+        """Change the status."""
+        self.conn.execute(
+            update(orders)
+            .where(orders.c.order_number == order_number)
+            .values(status=status.value, updated_at=at, last_error=last_error)
+        )
+
+    def mark_submitting(self, order_numbers: Sequence[str], at: datetime) -> None:
+        """Claimed orders show as submitting; one still submitting was left by a dead worker: unknown."""
+        numbers = list(order_numbers)
+        self.conn.execute(
+            update(orders)
+            .where(orders.c.order_number.in_(numbers), orders.c.status == OrderStatus.SUBMITTING.value)
+            .values(status=OrderStatus.SUBMIT_UNKNOWN.value, updated_at=at)
+        )
+        self.conn.execute(
+            update(orders)
+            .where(orders.c.order_number.in_(numbers), orders.c.status == OrderStatus.RECEIVED.value)
+            .values(status=OrderStatus.SUBMITTING.value, updated_at=at)
+        )
+
+    def set_erp_result(
+        self,
+        order_number: str,
+        erp_order_number: str,
+        totals: ErpTotals | None,
+        deviations: Sequence[PriceDeviation],
+        at: datetime,
+    ) -> None:
+        """Store the ERP's number, totals and deviations."""
+        values: dict[str, Any] = {
+            "erp_order_number": erp_order_number,
+            "updated_at": at,
+            "deviations": _deviations_json(deviations),
+        }
+        if totals is not None:
+            values.update(
+                erp_net=totals.net,
+                erp_tax=totals.tax,
+                erp_gross=totals.gross,
+                erp_invoice_discount=totals.invoice_discount,
+            )
+        self.conn.execute(update(orders).where(orders.c.order_number == order_number).values(**values))
+
+    def add_event(self, order_number: str, event: OrderEvent) -> None:
+        """Append to the order's history."""
+        self.conn.execute(
+            insert(order_events).values(
+                order_number=order_number,
+                at=event.at,
+                kind=event.kind,
+                status=None if event.status is None else event.status.value,
+                detail=json.dumps(event.detail, ensure_ascii=False, default=str),
+            )
+        )
+
+    def events(self, order_number: str) -> list[OrderEvent]:
+        """The order's history, oldest first."""
+        rows = self.conn.execute(
+            select(order_events)
+            .where(order_events.c.order_number == order_number)
+            .order_by(order_events.c.id)
+        )
+        return [
+            OrderEvent(
+                r.at, r.kind, None if r.status is None else OrderStatus(r.status), json.loads(r.detail)
+            )
+            for r in rows
+        ]
+
+    def numbers_in_status(self, statuses: Sequence[OrderStatus], limit: int = 10_000) -> list[str]:
+        """Order numbers currently in any of these statuses."""
+        rows = self.conn.execute(
+            select(orders.c.order_number)
+            .where(orders.c.status.in_([s.value for s in statuses]))
+            .order_by(orders.c.received_at)
+            .limit(limit)
+        )
+        return list(rows.scalars())
+
+
+class SqlTransaction:
+    """One transaction with the order repository and the outbox bound to it."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.orders = SqlOrderRepository(conn)
+        self.outbox = SqlOutbox(conn)
+
+
+class SqlTransactions:
+    """Opens transactions on the Database for the order services."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @contextmanager
+    def write(self) -> Iterator[SqlTransaction]:
+        """A read-write transaction."""
+        with self.db.write() as conn:
+            yield SqlTransaction(conn)
+
+    @contextmanager
+    def read(self) -> Iterator[SqlTransaction]:
+        """A read-only transaction."""
+        with self.db.read() as conn:
+            yield SqlTransaction(conn)

@@ -1,0 +1,184 @@
+"""Cross-node price cache invalidation over PostgreSQL LISTEN/NOTIFY (a no-op on SQLite).
+
+Every local invalidation is published on a channel; a listener thread on every node applies the
+invalidations of the other nodes to its own PriceService. A node that lost its listening connection
+drops its whole cache on reconnecting, since it may have missed notifications meanwhile.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import socket
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from ..services.price_cache import PriceCache, PriceInvalidator
+from .db import Database
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "middleware_price_invalidation"
+_MAX_PAYLOAD = 7900  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more
+_POLL_SECONDS = 0.25  # how long the listener waits before looking at its stop flag again
+
+
+def new_node_id() -> str:
+    """A name for this process, unique across the cluster."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def encode(origin: str, skus: Iterable[str], customer_ids: Iterable[str], price_groups: Iterable[str],
+           everything: bool) -> str:
+    """The NOTIFY payload; too long a list degrades to `everything` (dropping more is always safe)."""
+    body = {"origin": origin, "skus": sorted(set(skus)), "customer_ids": sorted(set(customer_ids)),
+            "price_groups": sorted(set(price_groups)), "everything": everything}
+    text = json.dumps(body, separators=(",", ":"))
+    if len(text.encode()) > _MAX_PAYLOAD:
+        text = json.dumps({"origin": origin, "everything": True}, separators=(",", ":"))
+    return text
+
+
+def decode(payload: str) -> dict[str, Any] | None:
+    """The invalidation a payload asks for, or None when it is malformed."""
+    try:
+        body = json.loads(payload)
+    except ValueError:
+        return None
+    if not isinstance(body, dict):
+        return None
+    lists = {k: [str(v) for v in body.get(k) or [] if isinstance(v, str)]
+             for k in ("skus", "customer_ids", "price_groups")}
+    return {"origin": str(body.get("origin", "")), "everything": body.get("everything") is True, **lists}
+
+
+class PriceInvalidationBus:
+    """Publishes local invalidations and applies remote ones; start()/stop() run the listener thread."""
+
+    def __init__(self, db: Database, channel: str = CHANNEL, node_id: str | None = None) -> None:
+        self.db = db
+        self.channel = channel
+        self.node_id = node_id or new_node_id()
+        self.enabled = db.is_postgres
+        self.target: PriceInvalidator | None = None  # set once the PriceService exists
+        self.counts = {"published": 0, "publish_failures": 0, "received": 0, "applied": 0, "reconnects": 0}
+        self._counts_lock = threading.Lock()
+        self.listening = threading.Event()
+        self._local = threading.local()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def publish(self, *, skus: Iterable[str] = (), customer_ids: Iterable[str] = (),
+                price_groups: Iterable[str] = (), everything: bool = False) -> None:
+        """Tell the other nodes; never raises (their caches still expire after the TTL)."""
+        if not self.enabled or getattr(self._local, "applying_remote", False):
+            return
+        payload = encode(self.node_id, skus, customer_ids, price_groups, everything)
+        try:
+            with self.db.write() as conn:  # delivered to listeners when this transaction commits
+                conn.execute(select(func.pg_notify(self.channel, payload)))
+            self._count("published")
+        except Exception:  # a publish failure must not fail the local invalidation
+            self._count("publish_failures")
+            log.exception("could not publish a price invalidation to the other nodes")
+
+    def _count(self, name: str) -> None:
+        with self._counts_lock:
+            self.counts[name] += 1
+
+    def apply(self, payload: str) -> bool:
+        """Apply one received payload to the local target unless it came from this node."""
+        body = decode(payload)
+        self._count("received")
+        if body is None or body["origin"] == self.node_id or self.target is None:
+            return False
+        self._apply(skus=body["skus"], customer_ids=body["customer_ids"],
+                    price_groups=body["price_groups"], everything=body["everything"])
+        return True
+
+    def _apply(self, **invalidation: Any) -> None:
+        if self.target is None:
+            return
+        self._local.applying_remote = True  # the target's cache would otherwise publish it again
+        try:
+            self.target.invalidate(**invalidation)
+            self._count("applied")
+        finally:
+            self._local.applying_remote = False
+
+    def start(self) -> None:
+        """Start listening (PostgreSQL only)."""
+        if not self.enabled or self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="price-invalidation-listener", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop listening and wait for the thread."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        self.listening.clear()
+
+    def _run(self) -> None:
+        delay, first = 0.5, True
+        while not self._stop.is_set():
+            try:
+                self._listen(missed_some=not first)
+                delay = 0.5
+            except Exception as exc:  # any database failure: reconnect
+                self.listening.clear()
+                self._count("reconnects")
+                log.warning("price invalidation listener disconnected (%s); retrying in %.1fs", exc, delay)
+                self._stop.wait(delay)
+                delay = min(delay * 2, 10.0)
+            first = False
+
+    def _listen(self, missed_some: bool) -> None:
+        import psycopg
+
+        conninfo = make_url(self.db.url).set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(conninfo, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'LISTEN "{self.channel}"')
+            self.listening.set()
+            if missed_some:
+                self._apply(everything=True)
+            while not self._stop.is_set():
+                for notice in conn.notifies(timeout=_POLL_SECONDS):
+                    self.apply(notice.payload)
+                    if self._stop.is_set():
+                        break
+
+    def stats(self) -> dict[str, Any]:
+        """Counters for the admin page and metrics."""
+        with self._counts_lock:
+            counts = dict(self.counts)
+        return {**counts, "enabled": self.enabled, "listening": self.listening.is_set(),
+                "node_id": self.node_id}
+
+
+class PublishingPriceCache(PriceCache):
+    """A PriceCache whose every invalidation is also published to the other nodes."""
+
+    def __init__(self, ttl_seconds: int, stale_max_age_seconds: int, bus: PriceInvalidationBus,
+                 max_entries: int = 100_000) -> None:
+        super().__init__(ttl_seconds, stale_max_age_seconds, max_entries)
+        self.bus = bus
+
+    def invalidate(self, *, skus: Iterable[str] = (), customer_ids: Iterable[str] = (),
+                   price_groups: Iterable[str] = (), everything: bool = False) -> int:
+        """Drop locally, then tell the other nodes (even when nothing was cached here)."""
+        skus, customer_ids, price_groups = list(skus), list(customer_ids), list(price_groups)
+        count = super().invalidate(skus=skus, customer_ids=customer_ids, price_groups=price_groups,
+                                   everything=everything)
+        self.bus.publish(skus=skus, customer_ids=customer_ids, price_groups=price_groups,
+                         everything=everything)
+        return count

@@ -1,0 +1,65 @@
+"""Wires the order services, the delivery worker and the status webhooks into a Container."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .jobs.delivery_worker import DeliveryWorker
+from .ports.orders import KIND_ERP_ORDER, KIND_WEBHOOK
+from .services.delivery import DeliveryPolicy, DeliveryService
+from .services.order_status import OrderStatusService
+from .services.orders import OrderService
+from .services.pull_delivery import PullDeliveryService
+from .services.webhooks import WebhookService
+from .store.order_repo import SqlTransactions
+
+
+def wire_orders(c: Any) -> None:
+    """Set c.orders, c.delivery, c.order_status, c.pull_delivery, c.webhooks and c.delivery_worker."""
+    s = c.settings
+    tx = SqlTransactions(c.db)
+    webhooks = bool(s.status_webhook_url and s.status_webhook_secret)
+    policy = DeliveryPolicy(
+        backoff_base=s.delivery_backoff_base,
+        backoff_cap=s.delivery_backoff_cap,
+        max_age=s.delivery_max_age,
+        lease_seconds=s.delivery_lease_seconds,
+        price_tolerance=s.price_tolerance,
+        deviation_policy=s.price_deviation_policy,
+        push=s.order_delivery == "push",
+    )
+    c.delivery = DeliveryService(tx, c.erp, c.clock, policy, webhooks=webhooks)
+    handlers: dict[str, Any] = {}
+    if policy.push:
+        handlers[KIND_ERP_ORDER] = c.delivery.deliver
+    c.webhooks = None
+    if webhooks:
+        from .jobs.webhook_http import RequestsWebhookTransport
+
+        c.webhooks = WebhookService(
+            tx,
+            RequestsWebhookTransport(),
+            c.clock,
+            url=s.status_webhook_url,
+            secret=s.status_webhook_secret,
+            backoff_base=s.delivery_backoff_base,
+            backoff_cap=s.delivery_backoff_cap,
+            max_age=s.delivery_max_age,
+        )
+        handlers[KIND_WEBHOOK] = c.webhooks.deliver
+    c.delivery_worker = DeliveryWorker(
+        c.delivery,
+        handlers,
+        c.clock,
+        concurrency=s.delivery_concurrency,
+        poll_interval=s.delivery_poll_interval,
+    )
+    c.orders = OrderService(
+        tx, c.catalog.repo, c.clock, webhooks=webhooks, on_received=c.delivery_worker.notify
+    )
+    c.order_status = OrderStatusService(tx, c.clock, webhooks=webhooks)
+    c.pull_delivery = PullDeliveryService(
+        tx, c.delivery, c.clock, webhooks=webhooks, lease_seconds=s.pull_lease_seconds
+    )
+    if handlers:
+        c.background.append(c.delivery_worker)

@@ -1,0 +1,41 @@
+"""The CLI dispatch and the waitress server wrapper."""
+
+import requests
+from flask import Flask
+
+from middleware.cli import build_parser, main
+from middleware.config import Settings
+from middleware.web import WebServer
+
+
+def test_demo_is_the_default_command_and_takes_its_flags():
+    parser = build_parser()
+    args = parser.parse_args(["demo", "--port", "9000", "--erp-port", "9001", "--data-dir", "/tmp/x"])
+    assert (args.port, args.erp_port, args.data_dir) == (9000, 9001, "/tmp/x")
+
+
+def test_serve_refuses_demo_secrets(monkeypatch, capsys):
+    for name in list(__import__("os").environ):
+        if name.startswith("MIDDLEWARE_"):
+            monkeypatch.delenv(name)
+    assert main(["serve", "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "MIDDLEWARE_ERP_PASSWORD" in err and "MIDDLEWARE_ADMIN_PASSWORD" in err
+    assert Settings.from_env({}).erp_password not in err
+
+
+def test_a_bad_setting_exits_with_one_line_naming_the_variable(monkeypatch, capsys):
+    monkeypatch.setenv("MIDDLEWARE_PRICE_CACHE_TTL", "often")
+    assert main(["serve"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "MIDDLEWARE_PRICE_CACHE_TTL" in err
+
+
+def test_web_server_serves_and_stops_with_keep_alive_clients_connected():
+    app = Flask("probe")
+    app.add_url_rule("/", "index", lambda: "pong")
+    server = WebServer(app, "127.0.0.1", 0, threads=2).start()
+    session = requests.Session()
+    assert session.get(server.url, timeout=5).text == "pong"
+    server.close()
+    assert server._thread is not None and not server._thread.is_alive()

@@ -1,0 +1,67 @@
+"""The background worker: a POST wakes it, so delivery starts at once; stop() ends it cleanly."""
+
+from __future__ import annotations
+
+import time
+
+from middleware.app import create_app
+from middleware.domain.orders import OrderStatus
+
+from .conftest import AUTH, order_body, seeded_container
+
+
+def wait_for(predicate, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def test_a_post_wakes_the_worker_and_the_order_is_delivered_promptly(database_url, erp):
+    c = seeded_container(database_url, erp, delivery_poll_interval=30.0)
+    c.delivery_worker.start()
+    try:
+        client = create_app(container=c).test_client()
+        time.sleep(0.05)  # the worker is now idle, waiting up to 30 s unless woken
+        started = time.monotonic()
+        assert client.post("/api/v1/orders", json=order_body(), headers=AUTH).status_code == 202
+        assert wait_for(lambda: c.orders.get("WEB-100001")[0].status is OrderStatus.ACCEPTED)
+        assert time.monotonic() - started < 2.0
+    finally:
+        c.delivery_worker.stop()
+        c.close()
+    assert not c.delivery_worker.running
+
+
+def test_the_worker_retries_in_the_background_until_the_erp_is_back(database_url, erp):
+    c = seeded_container(database_url, erp)
+    erp.plan = ["down", "timeout_after_commit", "down"]
+    c.delivery_worker.start()
+    try:
+        client = create_app(container=c).test_client()
+        for n in range(5):
+            client.post("/api/v1/orders", json=order_body(f"W-{n}"), headers=AUTH)
+        assert wait_for(lambda: all(c.orders.get(f"W-{n}")[0].status is OrderStatus.ACCEPTED for n in range(5)))
+        assert erp.created == 5
+    finally:
+        c.close()
+
+
+def test_two_workers_on_one_database_send_each_order_exactly_once(database_url, erp):
+    a = seeded_container(database_url, erp, delivery_concurrency=4)
+    b = seeded_container(database_url, erp, delivery_concurrency=4)
+    try:
+        client = create_app(container=a).test_client()
+        numbers = [f"MW-{n}" for n in range(60)]
+        for number in numbers:
+            client.post("/api/v1/orders", json=order_body(number), headers=AUTH)
+        a.delivery_worker.start()
+        b.delivery_worker.start()
+        assert wait_for(lambda: a.orders.count_pending() == 0, timeout=10)
+        assert all(erp.creates(n) == 1 for n in numbers)
+        assert not any(kind == "get" for kind, _ in erp.calls)  # nobody ever had to ask: no double claims
+    finally:
+        a.close()
+        b.close()

@@ -1,0 +1,149 @@
+"""Fixtures of reconciliation: a paging FakeErp, a hand-moved clock, local orders made through the orders repo."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from middleware.bootstrap import Container, build_container
+from middleware.config import Settings
+from middleware.domain.configuration import Configuration
+from middleware.domain.erp import ErpOrder, ErpOrderLine, Page
+from middleware.domain.orders import (
+    Address, NewOrder, OrderLine, OrderRecord, OrderStatus, OrderTotals, fingerprint,
+)
+from middleware.errors import ErpUnavailable
+from middleware.store.order_repo import SqlTransactions
+
+START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+GOLD = Configuration.of({"color": "gold", "engraving": "Hi"})
+ADDRESS = Address("Ada Shop GmbH", "Hauptstr. 1", "10115", "Berlin", "DE")
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime = START) -> None:
+        self.current = start
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        """The current fake time."""
+        with self._lock:
+            return self.current
+
+    def advance(self, **delta: float) -> None:
+        """Move time forward."""
+        with self._lock:
+            self.current += timedelta(**delta)
+
+
+class FakeErp:
+    """ERP orders in a list (duplicates allowed); pages by (last_modified, number); can be told to fail."""
+
+    def __init__(self) -> None:
+        self.orders: list[ErpOrder] = []
+        self.calls: list[tuple[str, Any]] = []
+        self.fail_listing = False
+
+    def add(self, order: ErpOrder) -> ErpOrder:
+        """Store an order as the ERP would."""
+        self.orders.append(order)
+        return order
+
+    def replace(self, erp_order_number: str, **changes: Any) -> ErpOrder:
+        """Alter an order (the ERP's user edits it)."""
+        for i, order in enumerate(self.orders):
+            if order.erp_order_number == erp_order_number:
+                self.orders[i] = replace(order, **changes)
+                return self.orders[i]
+        raise KeyError(erp_order_number)
+
+    def delete(self, erp_order_number: str) -> None:
+        """Remove an order."""
+        self.orders = [o for o in self.orders if o.erp_order_number != erp_order_number]
+
+    def list_sales_orders(self, modified_since: datetime | None, page_size: int, bookmark: str | None) -> Page[ErpOrder]:
+        """One page, oldest first; the bookmark is the offset."""
+        self.calls.append(("list", bookmark))
+        if self.fail_listing:
+            raise ErpUnavailable("connection refused")
+        rows = sorted((o for o in self.orders if modified_since is None or o.last_modified >= modified_since),
+                      key=lambda o: (o.last_modified, o.erp_order_number))
+        start = int(bookmark or 0)
+        end = start + page_size
+        return Page(tuple(rows[start:end]), str(end) if end < len(rows) else None)
+
+    def get_sales_order(self, *, order_number: str | None = None, erp_order_number: str | None = None) -> Any:
+        """The first order with that number, or None."""
+        self.calls.append(("get", order_number or erp_order_number))
+        for order in self.orders:
+            if order.order_number == order_number or order.erp_order_number == erp_order_number:
+                return order
+        return None
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def erp_order(number: str, erp_no: str, at: datetime, *, status: OrderStatus = OrderStatus.ACCEPTED,
+              **changes: Any) -> ErpOrder:
+    """An ERP order matching `local_order`'s default content."""
+    order = ErpOrder(
+        erp_order_number=erp_no, order_number=number, erp_customer_no="C10000", currency="EUR", status=status,
+        lines=(ErpOrderLine(10000, "MUG-01", Decimal(60), GOLD, Decimal("1.50"), Decimal("90.00"), Decimal(19),
+                            Decimal("17.10")),
+               ErpOrderLine(20000, "PEN-01", Decimal(10), Configuration(), Decimal("1.00"), Decimal("10.00"),
+                            Decimal(19), Decimal("1.90"))),
+        invoice_discount=Decimal(0), net=Decimal("100.00"), tax=Decimal("19.00"), gross=Decimal("119.00"),
+        last_modified=at,
+    )
+    return replace(order, **changes)
+
+
+def add_local_order(c: Container, number: str, status: OrderStatus, at: datetime, *,
+                    erp_no: str | None = None, lines: Sequence[OrderLine] | None = None) -> OrderRecord:
+    """Store one of our orders through the orders repository, as delivery would have left it."""
+    lines = tuple(lines or (OrderLine("1", "MUG-01", 60, GOLD, Decimal("1.50")),
+                            OrderLine("2", "PEN-01", 10, Configuration(), Decimal("1.00"))))
+    order = NewOrder(number, "C10000", "EUR", at, lines, ADDRESS,
+                     OrderTotals(Decimal("100.00"), Decimal("19.00"), Decimal("119.00")))
+    record = OrderRecord(order, "C10000", status, at, at, fingerprint(order), erp_order_number=erp_no)
+    with SqlTransactions(c.db).write() as t:
+        t.orders.add(record)
+    return record
+
+
+def local_status(c: Container, number: str) -> OrderStatus:
+    """The stored status of one of our orders."""
+    with SqlTransactions(c.db).read() as t:
+        record = t.orders.get(number)
+        assert record is not None
+        return record.status
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A clock at 2026-11-23 10:00 UTC."""
+    return FakeClock()
+
+
+@pytest.fixture
+def fake_erp() -> FakeErp:
+    """An empty fake ERP."""
+    return FakeErp()
+
+
+@pytest.fixture
+def container(database_url: str, fake_erp: FakeErp, clock: FakeClock) -> Iterator[Container]:
+    """A wired container on a fresh database with the fake ERP and clock."""
+    settings = Settings.from_env({}, database_url=database_url, reconcile_page_size=3)
+    c = build_container(settings, erp=fake_erp, clock=clock)
+    yield c
+    c.close()
