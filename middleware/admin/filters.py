@@ -61,3 +61,13 @@ def status_class(value: Any) -> str:
     if text:
         return "bad"
     return ""
+
+
+@admin.app_template_filter("detail")
+def detail_value(value: Any) -> str:
+    """An event detail value: lists and mappings as readable text rather than Python reprs."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k.replace('_', ' ')} {detail_value(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "; ".join(detail_value(v) for v in value)
+    return str(value)

@@ -103,11 +103,13 @@ def run_demo(args: argparse.Namespace) -> int:
     raise_on_sigterm()
     print(_banner(settings, web.url, sim.url), flush=True)
     try:
-        web.run()
+        web.run()  # waitress returns (or raises KeyboardInterrupt) on Ctrl-C and SIGTERM
     except KeyboardInterrupt:
-        print("stopping ...", flush=True)
+        pass
     finally:
+        print("stopping ...", flush=True)
         web.close()
         container.close()
         sim.stop()
+        print("stopped.", flush=True)
     return 0

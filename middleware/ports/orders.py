@@ -126,8 +126,15 @@ class Outbox(Protocol):
 class Transaction(Protocol):
     """One database transaction with the repositories bound to it."""
 
-    orders: OrderRepository
-    outbox: Outbox
+    @property
+    def orders(self) -> OrderRepository:
+        """The orders inside this transaction."""
+        ...
+
+    @property
+    def outbox(self) -> Outbox:
+        """The outbox inside this transaction."""
+        ...
 
 
 class Transactions(Protocol):

@@ -33,7 +33,7 @@ class OrderStatusService:
         return results
 
     def _apply(self, t: Transaction, update: StatusUpdate) -> StatusUpdateResult:
-        number = update.order_number or t.orders.number_for_erp_order(update.erp_order_number or "")
+        number = update.order_number or t.orders.number_for_erp_order(update.erp_order_number or "") or ""
         record = t.orders.get(number) if number else None
         if record is None:
             return StatusUpdateResult(update.order_number, UpdateOutcome.UNKNOWN_ORDER, None, "no such order")

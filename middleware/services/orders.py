@@ -170,37 +170,31 @@ class OrderService:
     def place(self, order: NewOrder, idempotency_key: str | None = None) -> Placement:
         """Store the order, its lines and its delivery entry in one transaction; repeats answer the first."""
         digest = fingerprint(order)
-        with self.tx.read() as t:  # fast path for repeats, without taking the write lock
-            found = t.orders.get(order.order_number) or (
-                t.orders.get_by_idempotency_key(idempotency_key) if idempotency_key else None
-            )
-        if found is not None:
-            return self._existing(found, order, digest, idempotency_key)
-        checked, customer = self._checked(order)
         for _ in range(2):
             try:
-                placement = self._insert(checked, customer, digest, idempotency_key)
+                placement = self._insert(order, digest, idempotency_key)
                 break
             except DuplicateOrder:
-                continue  # a concurrent identical POST won the race; read its answer
+                continue  # a concurrent identical POST won the race (PostgreSQL); read its answer
         else:  # pragma: no cover - the second round always finds the winner
             raise Conflict(f"Order {order.order_number!r} is being received concurrently; retry.")
         if placement.created:
             self.on_received()
-        else:
-            placement = self._existing(placement.record, order, digest, idempotency_key)
-        return placement
+            return placement
+        return self._existing(placement.record, order, digest, idempotency_key)
 
-    def _insert(self, order: NewOrder, customer: Customer, digest: str, key: str | None) -> Placement:
-        now = self.clock.now()
+    def _insert(self, order: NewOrder, digest: str, key: str | None) -> Placement:
         with self.tx.write() as t:
+            # a repeat answers first, whatever the catalog says by now
             found = t.orders.get(order.order_number) or (
                 t.orders.get_by_idempotency_key(key) if key else None
             )
             if found is not None:
                 return Placement(found, created=False)
+            checked, customer = self._checked(order)  # cached look-ups; an InputError rolls back
+            now = self.clock.now()
             record = OrderRecord(
-                order, customer.erp_customer_no, OrderStatus.RECEIVED, now, now, digest, idempotency_key=key
+                checked, customer.erp_customer_no, OrderStatus.RECEIVED, now, now, digest, idempotency_key=key
             )
             t.orders.add(record)
             t.orders.add_event(

@@ -21,7 +21,7 @@ from ..domain.pricing import (
     QuotedLine,
     totals_of,
 )
-from ..errors import ErpUnavailable, InputError, PricesUnavailable
+from ..errors import ErpRejected, ErpUnavailable, InputError, PricesUnavailable
 from ..ports.clock import Clock
 from ..ports.erp import Erp
 from .price_cache import CachedPrice, PriceCache, PriceKey
@@ -131,6 +131,10 @@ class PriceService:
             return {k: (v, PriceSource.ERP) for k, v in fetched.items()}
         except ErpUnavailable as exc:
             return self._stale_or_fail(missing, exc)
+        except ErpRejected as exc:
+            if not exc.retryable:  # a business answer (unknown customer...) is never hidden by stale prices
+                raise
+            return self._stale_or_fail(missing, ErpUnavailable(str(exc)))
 
     def _call_erp(
         self, customer: Customer, currency: str, lines: list[PriceRequestLine], keys: list[PriceKey]

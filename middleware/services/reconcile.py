@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 from ..domain.erp import ErpOrder
 from ..domain.money import CENT
@@ -133,17 +135,21 @@ class OrderReconciler:
     def _read_erp(
         self, run_id: int, since: datetime, report: ReconcileReport, progress: Callable[[int], None]
     ) -> None:
-        bookmark: str | None = None
-        while report.pages < self.policy.max_pages:
-            page = self.erp.list_sales_orders(since, self.policy.page_size, bookmark)
-            report.pages += 1
-            report.erp_orders += len(page.items)
-            self._compare_page(run_id, page.items, report)
-            progress(len(page.items))
-            if not page.bookmark:
-                return
-            bookmark = page.bookmark
-        log.warning("reconciliation stopped after %d pages", report.pages)
+        # one page is fetched ahead while the current one is compared: the ERP's time and ours overlap,
+        # and at most two pages are held in memory
+        fetch = partial(self.erp.list_sales_orders, since, self.policy.page_size)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reconcile-fetch") as pool:
+            pending = pool.submit(fetch, None)
+            while pending is not None:
+                page = pending.result()
+                report.pages += 1
+                more = page.bookmark and report.pages < self.policy.max_pages
+                pending = pool.submit(fetch, page.bookmark) if more else None
+                report.erp_orders += len(page.items)
+                self._compare_page(run_id, page.items, report)
+                progress(len(page.items))
+            if page.bookmark:
+                log.warning("reconciliation stopped after %d pages", report.pages)
 
     def _compare_page(self, run_id: int, items: tuple[ErpOrder, ...], report: ReconcileReport) -> None:
         ours = [o for o in items if o.order_number]

@@ -36,7 +36,7 @@ class SingleFlight(Generic[K, V]):
         with self._lock:
             mine = [k for k in dict.fromkeys(keys) if k not in self._inflight]
             theirs = {k: self._inflight[k] for k in keys if k not in mine}
-            own = {k: Future() for k in mine}
+            own: dict[K, Future[V]] = {k: Future() for k in mine}
             self._inflight.update(own)
         out: dict[K, V] = {}
         if mine:

@@ -16,6 +16,8 @@ from typing import Any, Protocol, TypeVar
 import requests
 import zeep
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.util.retry import Retry
 from zeep.exceptions import Error as ZeepError
 from zeep.exceptions import Fault, TransportError
 from zeep.exceptions import ValidationError as ZeepValidationError
@@ -73,6 +75,13 @@ def map_fault(fault: Fault, operation: str) -> Exception:
     return error
 
 
+def _never_sent(exc: requests.exceptions.ConnectionError) -> bool:
+    """Whether the failure happened while connecting (refused, unresolvable), before any byte was sent."""
+    cause = exc.args[0] if exc.args else None
+    reason = getattr(cause, "reason", cause)
+    return isinstance(reason, NewConnectionError | ConnectTimeoutError)
+
+
 @contextmanager
 def erp_errors(operation: str) -> Iterator[None]:
     """Translate transport and SOAP problems of one operation into the middleware's error tree."""
@@ -85,7 +94,10 @@ def erp_errors(operation: str) -> Iterator[None]:
     except requests.exceptions.ReadTimeout:
         raise ErpTimeout(f"{operation}: the ERP did not answer in time; the outcome is unknown") from None
     except requests.exceptions.ConnectionError as exc:
-        raise ErpUnavailable(f"{operation}: cannot reach the ERP ({type(exc).__name__})") from None
+        if _never_sent(exc):
+            raise ErpUnavailable(f"{operation}: cannot reach the ERP") from None
+        # the connection broke after the request went out: the ERP may have acted on it
+        raise ErpTimeout(f"{operation}: connection lost mid-call; the outcome is unknown") from None
     except requests.exceptions.RequestException as exc:
         raise ErpUnavailable(f"{operation}: HTTP error talking to the ERP ({type(exc).__name__})") from None
     except TransportError as exc:
@@ -102,7 +114,9 @@ def make_session(username: str, password: str, pool_size: int) -> requests.Sessi
     """One keep-alive session with HTTP Basic credentials and a connection pool of `pool_size`."""
     session = requests.Session()
     session.auth = requests.auth.HTTPBasicAuth(username, password)
-    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0, pool_block=False)
+    # retry only failed connects (nothing was sent); never a read: CreateSalesOrder must not run twice
+    retries = Retry(total=2, connect=2, read=0, status=0, redirect=0, other=0, backoff_factor=0.1)
+    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=retries, pool_block=False)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.trust_env = False  # never route the ERP link through a proxy from the environment

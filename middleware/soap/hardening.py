@@ -11,13 +11,13 @@ authenticate (HTTP Basic, else a WS-Security UsernameToken) before spyne sees a 
 from __future__ import annotations
 
 import codecs
+import email.message
 import io
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from lxml import etree
-from werkzeug.http import parse_options_header
 
 from .wssecurity import WSSE, AuthFailure, UsernameTokenVerifier, check_basic
 
@@ -86,14 +86,16 @@ def _safe_parser() -> etree.XMLParser:
 
 def check_charset(environ: dict[str, Any]) -> None:
     """Refuse a Content-Type charset Python does not know (spyne would crash decoding with it)."""
-    _, params = parse_options_header(environ.get("CONTENT_TYPE") or "")
-    charset = params.get("charset")
-    if charset is None:
+    message = email.message.Message()
+    message["Content-Type"] = environ.get("CONTENT_TYPE") or "text/xml"
+    charset = message.get_param("charset")
+    if not isinstance(charset, str):
         return
     try:
         codecs.lookup(charset)
     except LookupError:
-        raise Rejected("400 Bad Request", "Client.BadRequest", f"unsupported charset {charset[:40]!r}") from None
+        message = f"unsupported charset {charset[:40]!r}"
+        raise Rejected("400 Bad Request", "Client.BadRequest", message) from None
 
 
 def read_body(environ: dict[str, Any], max_bytes: int) -> bytes:
@@ -133,7 +135,25 @@ def screen(body: bytes) -> etree._Element:
         raise _malformed("SOAP 1.2 is not supported; send a SOAP 1.1 envelope")
     if root.tag != f"{{{SOAP11_ENV}}}Envelope":
         raise _malformed("the document is not a SOAP 1.1 Envelope")
+    _check_parts(root)
     return root
+
+
+def _check_parts(envelope: etree._Element) -> None:
+    body = envelope.find(f"{{{SOAP11_ENV}}}Body")
+    if body is None:
+        raise _malformed("the Envelope has no Body")
+    operations = [child for child in body if isinstance(child.tag, str)]
+    if len(operations) != 1 or (body.text or "").strip():
+        raise _malformed("the Body must hold exactly one operation element")
+    header = envelope.find(f"{{{SOAP11_ENV}}}Header")
+    for entry in header if header is not None else ():
+        if not isinstance(entry.tag, str) or entry.tag == f"{{{WSSE}}}Security":
+            continue
+        if entry.get(f"{{{SOAP11_ENV}}}mustUnderstand") in ("1", "true"):
+            name = etree.QName(entry).localname
+            message = f"header {name!r} is not understood"
+            raise Rejected("500 Internal Server Error", "MustUnderstand", message)
 
 
 def _walk(root: etree._Element) -> None:
@@ -191,6 +211,9 @@ class SoapGuard:
             return self._refuse(start_response, exc)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
+        if not environ.get("CONTENT_TYPE"):
+            # spyne refuses a POST without one; the XML is already checked
+            environ["CONTENT_TYPE"] = "text/xml"
         return self._call_spyne(environ, start_response)
 
     def _call_spyne(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:

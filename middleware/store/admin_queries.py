@@ -27,6 +27,11 @@ def _describe_deviations(text: str | None) -> str:
                      + (f" (line {d['line_ref']})" if d.get("line_ref") else "") for d in items[:5])
 
 
+def _current_error(status: str, error: str | None) -> str | None:
+    # an order the ERP holds has left its delivery errors behind; they stay in its timeline
+    return error[:300] if error and (status in AWAITING or status in FAILED) else None
+
+
 class SqlOrderQueries:
     """Counts, lists and search over orders; 'resolved' is an admin action newer than the order's last change."""
 
@@ -47,7 +52,7 @@ class SqlOrderQueries:
             rows = conn.execute(query).all()
         return [OrderSummary(order_number=r.order_number, customer_id=r.customer_id, status=r.status,
                              updated_at=r.updated_at, erp_order_number=r.erp_order_number,
-                             attempts=int(r.attempts or 0), last_error=(r.last_error or None) and r.last_error[:300],
+                             attempts=int(r.attempts or 0), last_error=_current_error(r.status, r.last_error),
                              gross=str(r.gross) if r.gross is not None else None, currency=r.currency,
                              note=_describe_deviations(r.deviations)) for r in rows]
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.configuration import Configuration
@@ -39,6 +39,10 @@ def _address_json(address: Address | None) -> str | None:
 
 def _address(text: str | None) -> Address | None:
     return None if text is None else Address(**json.loads(text))
+
+
+def _required_address(text: str) -> Address:
+    return Address(**json.loads(text))
 
 
 def _deviations_json(deviations: Sequence[PriceDeviation]) -> str:
@@ -100,6 +104,18 @@ def _line(row: Any) -> OrderLine:
     )
 
 
+# statements of the hot path built once: SQLAlchemy then skips re-building them per call
+_INSERT_ORDER = insert(orders)
+_INSERT_LINES = insert(order_lines)
+_INSERT_EVENT = insert(order_events)
+_SELECT_ORDER = select(orders).where(orders.c.order_number == bindparam("number"))
+_SELECT_LINES = (
+    select(order_lines)
+    .where(order_lines.c.order_number == bindparam("number"))
+    .order_by(order_lines.c.position)
+)
+
+
 class SqlOrderRepository:
     """Orders and their events inside one transaction."""
 
@@ -129,19 +145,13 @@ class SqlOrderRepository:
         }
         try:
             # no savepoint: the caller's transaction is abandoned on a duplicate, and the caller retries
-            self.conn.execute(insert(orders).values(**values))
+            self.conn.execute(_INSERT_ORDER, values)
         except IntegrityError as exc:
             raise DuplicateOrder(o.order_number) from exc
-        self.conn.execute(
-            insert(order_lines), [_line_row(o.order_number, i, ln) for i, ln in enumerate(o.lines)]
-        )
+        self.conn.execute(_INSERT_LINES, [_line_row(o.order_number, i, ln) for i, ln in enumerate(o.lines)])
 
     def _record(self, row: Any) -> OrderRecord:
-        lines = self.conn.execute(
-            select(order_lines)
-            .where(order_lines.c.order_number == row.order_number)
-            .order_by(order_lines.c.position)
-        )
+        lines = self.conn.execute(_SELECT_LINES, {"number": row.order_number})
         order = NewOrder(
             row.order_number,
             row.customer_id,
@@ -173,7 +183,7 @@ class SqlOrderRepository:
 
     def get(self, order_number: str) -> OrderRecord | None:
         """The order, or None."""
-        row = self.conn.execute(select(orders).where(orders.c.order_number == order_number)).first()
+        row = self.conn.execute(_SELECT_ORDER, {"number": order_number}).first()
         return None if row is None else self._record(row)
 
     def number_for_erp_order(self, erp_order_number: str) -> str | None:
@@ -239,13 +249,14 @@ class SqlOrderRepository:
     def add_event(self, order_number: str, event: OrderEvent) -> None:
         """Append to the order's history."""
         self.conn.execute(
-            insert(order_events).values(
-                order_number=order_number,
-                at=event.at,
-                kind=event.kind,
-                status=None if event.status is None else event.status.value,
-                detail=json.dumps(event.detail, ensure_ascii=False, default=str),
-            )
+            _INSERT_EVENT,
+            {
+                "order_number": order_number,
+                "at": event.at,
+                "kind": event.kind,
+                "status": None if event.status is None else event.status.value,
+                "detail": json.dumps(event.detail, ensure_ascii=False, default=str),
+            },
         )
 
     def events(self, order_number: str) -> list[OrderEvent]:

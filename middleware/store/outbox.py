@@ -11,6 +11,7 @@ from ..ports.orders import OutboxEntry
 from .order_tables import outbox
 
 PENDING, DONE, DEAD = "pending", "done", "dead"
+_INSERT = insert(outbox)
 
 
 def _free(now: datetime):  # type: ignore[no-untyped-def]
@@ -25,18 +26,17 @@ class SqlOutbox:
 
     def enqueue(self, kind: str, subject: str, at: datetime, payload: str | None = None) -> None:
         """Add a pending entry due now."""
-        self.conn.execute(
-            insert(outbox).values(
-                kind=kind,
-                subject=subject,
-                state=PENDING,
-                attempts=0,
-                next_attempt_at=at,
-                payload=payload,
-                created_at=at,
-                updated_at=at,
-            )
-        )
+        values = {
+            "kind": kind,
+            "subject": subject,
+            "state": PENDING,
+            "attempts": 0,
+            "next_attempt_at": at,
+            "payload": payload,
+            "created_at": at,
+            "updated_at": at,
+        }
+        self.conn.execute(_INSERT, values)
 
     def claim(
         self, kinds: Sequence[str], owner: str, now: datetime, lease_until: datetime, limit: int

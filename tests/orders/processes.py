@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -12,13 +13,20 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def free_port() -> int:
+    """A free loopback TCP port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 class Middleware:
     """A middleware subprocess; `kill()` sends SIGKILL, `stop()` SIGTERM."""
 
     def __init__(self, database_url: str, erp_endpoint: str, env: dict[str, str] | None = None,
-                 sync: bool = True, log: Any = None) -> None:
+                 sync: bool = True, log: Any = None, port: int = 0) -> None:
         command = [sys.executable, "-m", "tests.orders.launcher", "--database-url", database_url,
-                   "--erp-endpoint", erp_endpoint]
+                   "--erp-endpoint", erp_endpoint, "--port", str(port)]
         if not sync:
             command.append("--no-sync")
         environment = {**os.environ, **(env or {})}

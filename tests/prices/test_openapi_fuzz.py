@@ -26,7 +26,7 @@ def test_the_api_honours_its_own_openapi_document(client, container) -> None:  #
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=25, deadline=None, database=None,
+        @settings(max_examples=20, deadline=None, database=None,
                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
         def exercise(case) -> None:  # type: ignore[no-untyped-def]
             case.call_and_validate(headers=AUTH, checks=CHECKS)

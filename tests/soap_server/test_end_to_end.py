@@ -64,10 +64,23 @@ def cache_price(container: Any, sku: str, customer_id: str = "C10000") -> PriceK
 
 def item(no: str, price: str) -> dict[str, Any]:
     """A SOAP Item with a select option."""
-    option = {"Code": "size", "Label": "Size", "Kind": "select", "Required": True,
-              "Values": {"Value": [{"Code": "L", "Label": "Large"}]}}
-    return {"ItemNo": no, "Description": f"Thing {no}", "BaseUnitOfMeasure": "PCS", "UnitPrice": Decimal(price),
-            "CurrencyCode": "EUR", "TaxClass": "standard", "Blocked": False, "Options": {"Option": [option]}}
+    option = {
+        "Code": "size",
+        "Label": "Size",
+        "Kind": "select",
+        "Required": True,
+        "Values": {"Value": [{"Code": "L", "Label": "Large"}]},
+    }
+    return {
+        "ItemNo": no,
+        "Description": f"Thing {no}",
+        "BaseUnitOfMeasure": "PCS",
+        "UnitPrice": Decimal(price),
+        "CurrencyCode": "EUR",
+        "TaxClass": "standard",
+        "Blocked": False,
+        "Options": {"Option": [option]},
+    }
 
 
 def test_upserted_items_show_in_the_rest_catalog_and_changes_drop_cached_prices(soap, base_url, container):
@@ -77,8 +90,9 @@ def test_upserted_items_show_in_the_rest_catalog_and_changes_drop_cached_prices(
     assert product["options"][0]["values"][0]["label"] == "Large"
 
     key = cache_price(container, "TEE-01")
-    result = soap.UpsertProducts(Products={"Item": [item("TEE-01", "11.00"), item("BAD", "1").copy() | {
-        "CurrencyCode": "E1R"}]})
+    result = soap.UpsertProducts(
+        Products={"Item": [item("TEE-01", "11.00"), item("BAD", "1").copy() | {"CurrencyCode": "E1R"}]}
+    )
     assert result.Updated == 1 and result.Created == 0
     assert [r.Key for r in result.Rejected.RejectedRecord] == ["BAD"]
     assert container.prices.cache.fresh(key, container.clock.now()) is None
@@ -87,8 +101,15 @@ def test_upserted_items_show_in_the_rest_catalog_and_changes_drop_cached_prices(
 
 
 def test_upserted_customers_are_mirrored(soap, container):
-    customer = {"CustomerNo": "ERP-C20000", "ShopCustomerId": "C20000", "Name": "Bob", "PriceGroup": "VIP",
-                "CurrencyCode": "EUR", "PricesIncludingVAT": True, "Blocked": False}
+    customer = {
+        "CustomerNo": "ERP-C20000",
+        "ShopCustomerId": "C20000",
+        "Name": "Bob",
+        "PriceGroup": "VIP",
+        "CurrencyCode": "EUR",
+        "PricesIncludingVAT": True,
+        "Blocked": False,
+    }
     assert soap.UpsertCustomers(Customers={"Customer": [customer]}).Created == 1
     stored = container.catalog.repo.get_customer_by_erp_no("ERP-C20000")
     assert (stored.customer_id, stored.price_group, stored.prices_include_tax) == ("C20000", "VIP", True)
@@ -98,7 +119,9 @@ def test_notify_price_change_drops_matching_cached_quotes(soap, container):
     mug, pen = cache_price(container, "MUG-01"), cache_price(container, "PEN-01")
     assert soap.NotifyPriceChange(ItemNos={"ItemNo": ["MUG-01"]}) == 1
     now = container.clock.now()
-    assert container.prices.cache.fresh(mug, now) is None and container.prices.cache.fresh(pen, now) is not None
+    assert (
+        container.prices.cache.fresh(mug, now) is None and container.prices.cache.fresh(pen, now) is not None
+    )
     assert soap.NotifyPriceChange(CustomerNos={"CustomerNo": ["ERP-C10000"]}) == 1
     assert container.prices.cache.fresh(pen, now) is None
 
@@ -138,9 +161,18 @@ def test_status_updates_apply_once_and_never_move_an_order_backwards(soap, base_
     place(base_url, "WEB-300001")
     soap.AcknowledgeOrders(Acks={"OrderAck": [{"ExternalDocumentNo": "WEB-300001", "OrderNo": "SO-300"}]})
     now = mw_clock.now()
-    shipped = {"ExternalDocumentNo": "WEB-300001", "OrderNo": "SO-300", "Status": "SHIPPED", "ChangedAt": now,
-               "TrackingNo": "TRK-1"}
-    late_release = {"ExternalDocumentNo": "WEB-300001", "Status": "RELEASED", "ChangedAt": now - timedelta(hours=1)}
+    shipped = {
+        "ExternalDocumentNo": "WEB-300001",
+        "OrderNo": "SO-300",
+        "Status": "SHIPPED",
+        "ChangedAt": now,
+        "TrackingNo": "TRK-1",
+    }
+    late_release = {
+        "ExternalDocumentNo": "WEB-300001",
+        "Status": "RELEASED",
+        "ChangedAt": now - timedelta(hours=1),
+    }
     unknown = {"ExternalDocumentNo": "WEB-999999", "Status": "SHIPPED", "ChangedAt": now}
     results = soap.UpdateOrderStatus(Updates={"StatusUpdate": [shipped, late_release, shipped, unknown]})
     assert [r.Result for r in results] == ["APPLIED", "IGNORED", "IGNORED", "UNKNOWN_ORDER"]

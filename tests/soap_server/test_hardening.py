@@ -126,3 +126,53 @@ def test_wsdl_address_comes_from_configuration_not_from_the_host_header(client, 
     second = client.get("/?wsdl", headers={"Host": "other.example"}).get_data(as_text=True)
     assert f'location="{settings.public_url}/soap/"' in first
     assert "evil.example" not in first and first == second
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (f'<s:Envelope xmlns:s="{SOAP_ENV}"/>', "no Body"),
+        (f'<s:Envelope xmlns:s="{SOAP_ENV}"><s:Body/></s:Envelope>', "exactly one operation"),
+        (f'<s:Envelope xmlns:s="{SOAP_ENV}"><s:Body>hello</s:Body></s:Envelope>', "exactly one operation"),
+        (envelope("<m:GetServiceStatus/><m:GetServiceStatus/>").decode(), "exactly one operation"),
+    ],
+    ids=["no-body", "empty-body", "text-body", "two-operations"],
+)
+def test_envelopes_without_exactly_one_operation_are_client_faults(client, backend, body, message):
+    response = post(client, body.encode())
+    assert response.status_code == 400 and message in fault_of(response)[1]
+    assert backend.calls == []
+
+
+def test_unknown_charset_is_a_client_fault_not_a_crash(client, backend):
+    response = post(client, STATUS, **{"Content-Type": "text/xml; charset=bogus"})
+    assert response.status_code == 400 and "charset" in fault_of(response)[1]
+    assert backend.calls == []
+
+
+def test_missing_content_type_is_tolerated(client):
+    response = client.post("/", data=STATUS, auth=("erp", "soap-pass"))
+    assert response.status_code == 200
+
+
+def test_header_we_must_understand_but_do_not_is_a_must_understand_fault(client, backend):
+    header = '<x:Transaction xmlns:x="urn:x" s:mustUnderstand="1">5</x:Transaction>'
+    code, message = fault_of(post(client, envelope("<m:GetServiceStatus/>", header)))
+    assert code == "MustUnderstand" and "Transaction" in message
+    assert backend.calls == []
+
+
+def test_a_crash_inside_spyne_is_a_server_fault_not_a_bare_500(settings):
+    from werkzeug.test import Client
+
+    from middleware.soap.hardening import SoapGuard
+    from middleware.soap.wssecurity import UsernameTokenVerifier
+
+    def crashing(environ, start_response):
+        raise LookupError("something deep inside spyne")
+
+    verifier = UsernameTokenVerifier("erp", "soap-pass", now=lambda: None)
+    guard = SoapGuard(crashing, username="erp", password="soap-pass", verifier=verifier, max_bytes=10_000)
+    response = post(Client(guard), STATUS)
+    assert response.status_code == 500
+    assert fault_of(response) == ("Server", "the request could not be processed")
