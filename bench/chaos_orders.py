@@ -39,10 +39,14 @@ HEADERS = {"Authorization": f"Bearer {KEY}"}
 def middleware_env(quick: bool) -> dict[str, str]:
     """Short leases and timeouts so crashes and time-outs resolve within the run."""
     return {
-        "MIDDLEWARE_SHOP_API_KEYS": KEY, "MIDDLEWARE_LOG_LEVEL": "ERROR",
-        "MIDDLEWARE_DELIVERY_LEASE_SECONDS": "3" if quick else "10", "MIDDLEWARE_ERP_READ_TIMEOUT": "1",
-        "MIDDLEWARE_DELIVERY_BACKOFF_BASE": "0.2", "MIDDLEWARE_DELIVERY_BACKOFF_CAP": "2",
-        "MIDDLEWARE_DELIVERY_CONCURRENCY": "8", "MIDDLEWARE_DELIVERY_POLL_INTERVAL": "0.5",
+        "MIDDLEWARE_SHOP_API_KEYS": KEY,
+        "MIDDLEWARE_LOG_LEVEL": "ERROR",
+        "MIDDLEWARE_DELIVERY_LEASE_SECONDS": "3" if quick else "10",
+        "MIDDLEWARE_ERP_READ_TIMEOUT": "1",
+        "MIDDLEWARE_DELIVERY_BACKOFF_BASE": "0.2",
+        "MIDDLEWARE_DELIVERY_BACKOFF_CAP": "2",
+        "MIDDLEWARE_DELIVERY_CONCURRENCY": "8",
+        "MIDDLEWARE_DELIVERY_POLL_INTERVAL": "0.5",
     }
 
 
@@ -66,8 +70,9 @@ class Chaos:
         session = requests.Session()
         while True:
             try:
-                answer = session.post(f"{self.url}/api/v1/orders", json=tote_order(number), headers=HEADERS,
-                                      timeout=10)
+                answer = session.post(
+                    f"{self.url}/api/v1/orders", json=tote_order(number), headers=HEADERS, timeout=10
+                )
                 if answer.status_code == 202:
                     break
                 if answer.status_code < 500:
@@ -82,7 +87,9 @@ class Chaos:
         """SIGKILL, then start a fresh process on the same port and database."""
         self.mw.kill()
         self.kills += 1
-        print(f"  killed the middleware (SIGKILL #{self.kills}) after {self.sent} accepted orders", flush=True)
+        print(
+            f"  killed the middleware (SIGKILL #{self.kills}) after {self.sent} accepted orders", flush=True
+        )
         self.mw = Middleware(self.db_url, f"{self.erp_url}/soap", self.env, sync=False, port=self.port)
 
     def director(self, n: int, outage: float) -> None:
@@ -96,7 +103,9 @@ class Chaos:
             else:
                 control(self.erp_url, "POST", "faults", {"outage": True})
                 print(f"  ERP outage for {outage:.0f} s", flush=True)
-                threading.Timer(outage, lambda: control(self.erp_url, "POST", "faults", {"outage": False})).start()
+                threading.Timer(
+                    outage, lambda: control(self.erp_url, "POST", "faults", {"outage": False})
+                ).start()
 
     def run(self, n: int, rate: float, outage: float) -> None:
         """Send every order (paced), with the director acting alongside."""
@@ -116,7 +125,9 @@ def wait_until_delivered(db_url: str, n: int, timeout: float) -> dict[str, int]:
     try:
         while True:
             with engine.connect() as conn:
-                counts = dict(conn.execute(select(orders.c.status, func.count()).group_by(orders.c.status)).all())
+                counts = dict(
+                    conn.execute(select(orders.c.status, func.count()).group_by(orders.c.status)).all()
+                )
             if counts.get("accepted", 0) >= n or time.monotonic() > deadline:
                 return counts
             time.sleep(0.5)
@@ -140,9 +151,16 @@ def compare(db_url: str, erp_url: str, n: int) -> tuple[int, int, int, int]:
         mine, erp = ours.get(number), (theirs.get(number) or [None])[0]
         if mine is None or erp is None:
             continue
-        same = mine.erp_order_number == erp["no"] and mine.erp_net is not None and (
-            Decimal(mine.erp_net), Decimal(mine.erp_tax), Decimal(mine.erp_gross)
-        ) == (Decimal(str(erp["amount"])), Decimal(str(erp["vat_amount"])), Decimal(str(erp["amount_including_vat"])))
+        same = (
+            mine.erp_order_number == erp["no"]
+            and mine.erp_net is not None
+            and (Decimal(mine.erp_net), Decimal(mine.erp_tax), Decimal(mine.erp_gross))
+            == (
+                Decimal(str(erp["amount"])),
+                Decimal(str(erp["vat_amount"])),
+                Decimal(str(erp["amount_including_vat"])),
+            )
+        )
         mismatched += not same
     return in_erp, lost, duplicated, mismatched
 
@@ -162,8 +180,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, start_subprocess() as erp:
         db_url = args.database_url or f"sqlite:///{tmp}/chaos.db"
         chaos = Chaos(args, erp.url, db_url)
-        control(erp.url, "POST", "faults", {"error_rate": 0.2, "timeout_after_commit_rate": 0.05,
-                                            "hang_seconds": 1.5, "seed": 7})
+        control(
+            erp.url,
+            "POST",
+            "faults",
+            {"error_rate": 0.2, "timeout_after_commit_rate": 0.05, "hang_seconds": 1.5, "seed": 7},
+        )
         try:
             chaos.run(n, rate, outage)
             counts = wait_until_delivered(db_url, n, timeout=40 if args.quick else 600)
@@ -174,7 +196,9 @@ def main() -> int:
     if counts.get("accepted", 0) < n:
         print(f"  not all accepted in time: {counts}")
     print(f"  ({time.monotonic() - started:.0f} s, {chaos.kills} kills)")
-    print(f"orders {n}, in ERP {in_erp}, lost {lost}, duplicated {duplicated}, totals mismatched {mismatched}")
+    print(
+        f"orders {n}, in ERP {in_erp}, lost {lost}, duplicated {duplicated}, totals mismatched {mismatched}"
+    )
     return 0 if in_erp == n and lost == duplicated == mismatched == 0 else 1
 
 

@@ -50,7 +50,9 @@ def throughput(erp_url: str, db_url: str, n: int, clients: int) -> float:
     def post(i: int) -> int:
         session = getattr(local, "session", None) or requests.Session()
         local.session = session
-        return session.post(f"{mw.url}/api/v1/orders", json=tote_order(f"TP-{i}"), headers=HEADERS, timeout=30).status_code
+        return session.post(
+            f"{mw.url}/api/v1/orders", json=tote_order(f"TP-{i}"), headers=HEADERS, timeout=30
+        ).status_code
 
     try:
         with ThreadPoolExecutor(clients) as pool:
@@ -125,10 +127,14 @@ def main() -> int:
         direct = erp_direct_latency(erp.url, samples)
         e2e, seen = end_to_end(erp.url, f"sqlite:///{tmp}/latency.db", samples)
     overhead = statistics.median(e2e) - statistics.median(direct)
-    print(f"ERP CreateSalesOrder direct: p50 {statistics.median(direct):.1f} ms, p95 {pct(direct, 95):.1f} ms"
-          f" (as timed by the worker: p50 {statistics.median(seen):.1f} ms)")
-    print(f"POST -> ERP acceptance:      p50 {statistics.median(e2e):.1f} ms, p95 {pct(e2e, 95):.1f} ms"
-          f" -> overhead p50 {overhead:.1f} ms (target <= 50)")
+    print(
+        f"ERP CreateSalesOrder direct: p50 {statistics.median(direct):.1f} ms, p95 {pct(direct, 95):.1f} ms"
+        f" (as timed by the worker: p50 {statistics.median(seen):.1f} ms)"
+    )
+    print(
+        f"POST -> ERP acceptance:      p50 {statistics.median(e2e):.1f} ms, p95 {pct(e2e, 95):.1f} ms"
+        f" -> overhead p50 {overhead:.1f} ms (target <= 50)"
+    )
     return 0 if rate >= 300 and overhead <= 50 else 1
 
 

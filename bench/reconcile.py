@@ -111,8 +111,9 @@ def measure(n: int, server) -> dict:  # type: ignore[no-untyped-def]
         t0 = time.perf_counter()
         prepare(n, server.control_url, db_url)
         setup = time.perf_counter() - t0
-        out = subprocess.run([sys.executable, __file__, "--child", db_url, server.soap_url],
-                             capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        command = [sys.executable, __file__, "--child", db_url, server.soap_url]
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        out = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
         result = json.loads(out.stdout.strip().splitlines()[-1])
     result.update(n=n, setup_seconds=setup)
     return result
@@ -120,7 +121,8 @@ def measure(n: int, server) -> dict:  # type: ignore[no-untyped-def]
 
 def main() -> int:
     """Run the benchmark; exit 1 when a size misses 60 s or a run is not clean."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="2,000 orders only (CI)")
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--child", nargs=2, metavar=("DB_URL", "ENDPOINT"), help=argparse.SUPPRESS)

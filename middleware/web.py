@@ -40,14 +40,20 @@ class WebServer:
         self._server.run()
 
     def close(self) -> None:
-        """Stop accepting, drop idle keep-alive connections and let the serving thread end."""
+        """Stop accepting, drop keep-alive connections and let the serving thread end."""
         server = self._server
-        server.close()
-        for channel in list(server._map.values()):  # type: ignore[union-attr]
-            channel.close()
-        server.task_dispatcher.shutdown(timeout=5)  # type: ignore[union-attr]
-        if self._thread is not None:
+
+        def close_all() -> None:
+            # runs inside the server loop, so no socket is closed under a running select()
+            for dispatcher in list(server._map.values()):  # type: ignore[union-attr]
+                dispatcher.close()
+
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)  # type: ignore[union-attr]
+        if self._thread is not None and self._thread.is_alive():
+            server.trigger.pull_trigger(close_all)  # type: ignore[union-attr]
             self._thread.join(timeout=5)
+        else:
+            close_all()
 
 
 def raise_on_sigterm() -> None:

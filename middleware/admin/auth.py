@@ -39,7 +39,6 @@ class _Throttle:
             self._failures.setdefault(remote, deque(maxlen=MAX_FAILURES)).append(time.monotonic())
 
 
-
 def csrf_token() -> str:
     """The session's CSRF token (created on first use)."""
     if CSRF_FIELD not in session:
@@ -81,13 +80,32 @@ def _guard() -> Any:
     return None
 
 
+@admin.after_request
+def _security_headers(response: Any) -> Any:
+    # own assets only, no framing (the buttons must not be clickjacked), nothing cached
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    )
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.endpoint != "admin.static":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def check_csrf() -> None:
     """Refuse a POST whose token does not match the session's (400)."""
     sent = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
     expected = session.get(CSRF_FIELD) or ""
     if not expected or not hmac.compare_digest(sent.encode(), str(expected).encode()):
-        abort(400, description="The form has expired or did not come from this site (CSRF check). "
-                               "Reload the page and try again.")
+        abort(
+            400,
+            description="The form has expired or did not come from this site (CSRF check). "
+            "Reload the page and try again.",
+        )
 
 
 def _safe_next(target: str | None) -> str:
@@ -129,4 +147,3 @@ def logout() -> Any:
     """Sign out (POST with CSRF token)."""
     session.clear()
     return redirect(url_for("admin.login"))
-

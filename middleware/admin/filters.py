@@ -12,7 +12,7 @@ from . import admin
 def format_datetime(value: datetime | None) -> str:
     """UTC timestamp to the second, or a dash."""
     if value is None:
-        return "–"
+        return "-"
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
@@ -28,7 +28,7 @@ def ago(value: datetime | None) -> str:
 def age(seconds: float | None) -> str:
     """A duration in the largest sensible unit."""
     if seconds is None:
-        return "–"
+        return "-"
     seconds = max(0.0, seconds)
     for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
         if seconds >= size:
@@ -40,14 +40,14 @@ def age(seconds: float | None) -> str:
 def milliseconds(value: float | None) -> str:
     """Milliseconds, one decimal below 10."""
     if value is None:
-        return "–"
+        return "-"
     return f"{value:.1f} ms" if value < 10 else f"{value:.0f} ms"
 
 
 @admin.app_template_filter("pct")
 def percent(value: float | None) -> str:
     """A ratio as a percentage."""
-    return "–" if value is None else f"{value * 100:.1f} %"
+    return "-" if value is None else f"{value * 100:.1f} %"
 
 
 @admin.app_template_filter("status_class")

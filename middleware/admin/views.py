@@ -24,8 +24,14 @@ def service() -> AdminService:
 
 def _read_panel(name: str) -> Any:
     s = service()
-    return {"erp": s.erp_link, "prices": s.prices, "orders": s.orders, "recon": s.reconciliation,
-            "jobs": s.jobs, "inbound": s.inbound}[name]()
+    return {
+        "erp": s.erp_link,
+        "prices": s.prices,
+        "orders": s.orders,
+        "recon": s.reconciliation,
+        "jobs": s.jobs,
+        "inbound": s.inbound,
+    }[name]()
 
 
 @admin.errorhandler(NotFound)
@@ -97,8 +103,9 @@ def search() -> Any:
     results = service().search(q)
     if len(results) == 1 and results[0].order_number.lower() == q.strip().lower():
         return redirect(url_for("admin.order_page", order_number=results[0].order_number))
-    return render_template("admin/search.html", q=q, results=results,
-                           available=service().orders_source is not None)
+    return render_template(
+        "admin/search.html", q=q, results=results, available=service().orders_source is not None
+    )
 
 
 @admin.get("/audit")
@@ -195,5 +202,6 @@ def price_explorer() -> Any:
         except ErpError as exc:
             error, status = f"The ERP could not answer: {exc.message}", 502
     available = service().erp is not None and service().customers is not None
-    return render_template("admin/prices.html", result=result, error=error, form=request.form,
-                           available=available), status
+    return render_template(
+        "admin/prices.html", result=result, error=error, form=request.form, available=available
+    ), status

@@ -177,6 +177,8 @@ def likely_cause(local: LocalOrder, erp: ErpOrder, tolerance: Decimal = CENT) ->
 
 def compare_lines(local: LocalOrder, erp: ErpOrder) -> Finding | None:
     """A finding listing line differences: missing or extra sku, quantity, configuration."""
+    if _line_keys(local.lines) == _line_keys(erp.lines):  # the common case, without pairing
+        return None
     problems: list[dict[str, object]] = []
     skus = sorted({line.sku for line in local.lines} | {line.sku for line in erp.lines})
     for sku in skus:
@@ -191,6 +193,13 @@ def compare_lines(local: LocalOrder, erp: ErpOrder) -> Finding | None:
         f"lines of {local.order_number} differ from the ERP: {', '.join(kinds)}",
         {"problems": problems},
     )
+
+
+_LineKey = tuple[str, Decimal, tuple[tuple[str, str], ...]]
+
+
+def _line_keys(lines: Iterable[LocalLine | ErpOrderLine]) -> list[_LineKey]:
+    return sorted((line.sku, Decimal(line.quantity), line.configuration.selections) for line in lines)
 
 
 def _compare_sku(sku: str, ours: list[LocalLine], theirs: list[ErpOrderLine]) -> list[dict[str, object]]:

@@ -39,12 +39,17 @@ class Observability:
         self.inbound = InboundRecorder(self.metrics, self.audit, self.redactor)
 
     @classmethod
-    def build(cls, settings: Any, audit: AuditLog | None = None,
-              breaker_state: Callable[[], str | None] | None = None) -> Observability:
+    def build(
+        cls,
+        settings: Any,
+        audit: AuditLog | None = None,
+        breaker_state: Callable[[], str | None] | None = None,
+    ) -> Observability:
         """Everything with a fresh per-process CollectorRegistry."""
         window = CallWindow()
-        reach = ErpReachability(settings.erp_endpoint, window, timeout=settings.erp_connect_timeout,
-                                breaker_state=breaker_state)
+        reach = ErpReachability(
+            settings.erp_endpoint, window, timeout=settings.erp_connect_timeout, breaker_state=breaker_state
+        )
         return cls(Metrics(), window, Redactor(secret_values(settings)), reach, audit)
 
     def wrap_erp(self, erp: Erp) -> ErpCallRecorder:
@@ -58,9 +63,18 @@ class Observability:
 
         from . import requestid
 
-        self.audit.record(AuditEntry(
-            category=ERP_OUT, action=operation, kind="error", at=datetime.now(UTC), subject=subject,
-            outcome=outcome, request_id=requestid.current(), detail={"error": self.redactor(message)}))
+        self.audit.record(
+            AuditEntry(
+                category=ERP_OUT,
+                action=operation,
+                kind="error",
+                at=datetime.now(UTC),
+                subject=subject,
+                outcome=outcome,
+                request_id=requestid.current(),
+                detail={"error": self.redactor(message)},
+            )
+        )
 
 
 def _remember_route() -> None:

@@ -46,8 +46,12 @@ def _percentile(sorted_values: list[float], q: float) -> float:
 class CallWindow:
     """A bounded in-memory window of recent calls (monotonic time), thread-safe."""
 
-    def __init__(self, max_samples: int = 20_000, horizon_seconds: float = 3600.0,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        max_samples: int = 20_000,
+        horizon_seconds: float = 3600.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._samples: deque[tuple[float, str, float, str]] = deque(maxlen=max_samples)
         self._horizon = horizon_seconds
         self._monotonic = monotonic
@@ -80,12 +84,16 @@ class CallWindow:
         for operation in sorted(by_op):
             calls = by_op[operation]
             durations = sorted(d * 1000 for d, _ in calls)
-            stats.append(OperationStats(
-                operation=operation, calls=len(calls),
-                errors=sum(1 for _, o in calls if o in LINK_FAILURES),
-                rejected=sum(1 for _, o in calls if o == REJECTED),
-                p50_ms=_percentile(durations, 0.5), p95_ms=_percentile(durations, 0.95),
-            ))
+            stats.append(
+                OperationStats(
+                    operation=operation,
+                    calls=len(calls),
+                    errors=sum(1 for _, o in calls if o in LINK_FAILURES),
+                    rejected=sum(1 for _, o in calls if o == REJECTED),
+                    p50_ms=_percentile(durations, 0.5),
+                    p95_ms=_percentile(durations, 0.95),
+                )
+            )
         return stats
 
     def last_success(self) -> LinkEvent | None:
@@ -105,8 +113,13 @@ class CallWindow:
 class ErpCallRecorder:
     """Implements the Erp port around another Erp; records duration and outcome of each operation."""
 
-    def __init__(self, erp: Erp, window: CallWindow, observe: Callable[[str, str, float], None] | None = None,
-                 on_error: Callable[[str, str, str | None, str], None] | None = None) -> None:
+    def __init__(
+        self,
+        erp: Erp,
+        window: CallWindow,
+        observe: Callable[[str, str, float], None] | None = None,
+        on_error: Callable[[str, str, str | None, str], None] | None = None,
+    ) -> None:
         self.inner = erp
         self.window = window
         self._observe = observe  # (operation, outcome, seconds) -> Prometheus
@@ -131,9 +144,18 @@ class ErpCallRecorder:
             self.window.add(operation, duration, outcome, message)
             if self._observe is not None:
                 self._observe(operation, outcome, duration)
-            log.info("erp call %s %s %.1f ms", operation, outcome, duration * 1000,
-                     extra={"erp_operation": operation, "outcome": outcome,
-                            "duration_ms": round(duration * 1000, 1), "subject": subject})
+            log.info(
+                "erp call %s %s %.1f ms",
+                operation,
+                outcome,
+                duration * 1000,
+                extra={
+                    "erp_operation": operation,
+                    "outcome": outcome,
+                    "duration_ms": round(duration * 1000, 1),
+                    "subject": subject,
+                },
+            )
             if error is not None and self._on_error is not None:
                 self._on_error(operation, outcome, subject, message)
 
@@ -141,28 +163,39 @@ class ErpCallRecorder:
         """Timed GetCustomer."""
         return self._call("GetCustomer", lambda: self.inner.get_customer(erp_customer_no))
 
-    def simulate_prices(self, erp_customer_no: str, currency: str,
-                        lines: Sequence[PriceRequestLine]) -> ErpPriceAnswer:
+    def simulate_prices(
+        self, erp_customer_no: str, currency: str, lines: Sequence[PriceRequestLine]
+    ) -> ErpPriceAnswer:
         """Timed SimulateSalesPrices."""
-        return self._call("SimulateSalesPrices",
-                          lambda: self.inner.simulate_prices(erp_customer_no, currency, lines))
+        return self._call(
+            "SimulateSalesPrices", lambda: self.inner.simulate_prices(erp_customer_no, currency, lines)
+        )
 
     def create_sales_order(self, order: NewOrder, erp_customer_no: str) -> ErpOrder:
         """Timed CreateSalesOrder."""
-        return self._call("CreateSalesOrder", lambda: self.inner.create_sales_order(order, erp_customer_no),
-                          subject=order.order_number)
+        return self._call(
+            "CreateSalesOrder",
+            lambda: self.inner.create_sales_order(order, erp_customer_no),
+            subject=order.order_number,
+        )
 
-    def get_sales_order(self, *, order_number: str | None = None,
-                        erp_order_number: str | None = None) -> ErpOrder | None:
+    def get_sales_order(
+        self, *, order_number: str | None = None, erp_order_number: str | None = None
+    ) -> ErpOrder | None:
         """Timed GetSalesOrder."""
-        return self._call("GetSalesOrder", lambda: self.inner.get_sales_order(
-            order_number=order_number, erp_order_number=erp_order_number), subject=order_number)
+        return self._call(
+            "GetSalesOrder",
+            lambda: self.inner.get_sales_order(order_number=order_number, erp_order_number=erp_order_number),
+            subject=order_number,
+        )
 
-    def list_sales_orders(self, modified_since: datetime | None, page_size: int,
-                          bookmark: str | None) -> Page[ErpOrder]:
+    def list_sales_orders(
+        self, modified_since: datetime | None, page_size: int, bookmark: str | None
+    ) -> Page[ErpOrder]:
         """Timed ListSalesOrders."""
-        return self._call("ListSalesOrders",
-                          lambda: self.inner.list_sales_orders(modified_since, page_size, bookmark))
+        return self._call(
+            "ListSalesOrders", lambda: self.inner.list_sales_orders(modified_since, page_size, bookmark)
+        )
 
     def cancel_sales_order(self, erp_order_number: str, reason: str) -> ErpOrder:
         """Timed CancelSalesOrder."""

@@ -30,11 +30,20 @@ class Check:
 class ErpReachability:
     """Is the ERP reachable? Judged from recent real calls, else by a cached TCP connect to its endpoint."""
 
-    def __init__(self, endpoint: str, window: CallWindow | None, timeout: float = 2.0,
-                 recent_seconds: float = 30.0, cache_seconds: float = 5.0,
-                 breaker_state: Callable[[], str | None] | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        window: CallWindow | None,
+        timeout: float = 2.0,
+        recent_seconds: float = 30.0,
+        cache_seconds: float = 5.0,
+        breaker_state: Callable[[], str | None] | None = None,
+    ) -> None:
         parsed = urlparse(endpoint)
-        self._address = (parsed.hostname or "127.0.0.1", parsed.port or (443 if parsed.scheme == "https" else 80))
+        self._address = (
+            parsed.hostname or "127.0.0.1",
+            parsed.port or (443 if parsed.scheme == "https" else 80),
+        )
         self._window = window
         self._timeout = timeout
         self._recent = recent_seconds
@@ -91,9 +100,12 @@ def readyz() -> tuple[Response, int]:
     obs = current_app.extensions["observability"]
     checks = {"database": _database_check(container), "erp": obs.erp_reachability()}
     ready = all(c.ok for c in checks.values())
-    body = {"status": "ready" if ready else "not_ready",
-            "checks": {name: {"ok": c.ok, **({"reason": c.reason} if c.reason else {})}
-                       for name, c in checks.items()}}
+    body = {
+        "status": "ready" if ready else "not_ready",
+        "checks": {
+            name: {"ok": c.ok, **({"reason": c.reason} if c.reason else {})} for name, c in checks.items()
+        },
+    }
     return jsonify(body), 200 if ready else 503
 
 

@@ -98,5 +98,5 @@ def configure(settings: Any, stream: Any = None) -> None:
         root.removeHandler(old)
     root.addHandler(make_handler(settings, stream))
     root.setLevel(settings.log_level)
-    # waitress logs every queue hiccup at WARNING; keep it, but our access log is the request line
+    # zeep dumps whole HTTP bodies (WS-Security passwords included) at DEBUG: never let them through
     logging.getLogger("zeep").setLevel(max(logging.INFO, root.level))

@@ -20,20 +20,48 @@ class Metrics:
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry()
         r = self.registry
-        self.http_requests = Counter("middleware_http_requests", "HTTP requests by route and status",
-                                     ["method", "route", "status"], registry=r)
-        self.http_latency = Histogram("middleware_http_request_duration_seconds", "HTTP request latency",
-                                      ["method", "route"], buckets=LATENCY_BUCKETS, registry=r)
-        self.soap_requests = Counter("middleware_soap_requests", "SOAP calls from the ERP by operation",
-                                     ["operation", "outcome"], registry=r)
-        self.soap_latency = Histogram("middleware_soap_request_duration_seconds", "SOAP call latency",
-                                      ["operation"], buckets=LATENCY_BUCKETS, registry=r)
-        self.erp_calls = Counter("middleware_erp_calls", "Calls to the ERP by operation and outcome",
-                                 ["operation", "outcome"], registry=r)
-        self.erp_latency = Histogram("middleware_erp_call_duration_seconds", "ERP call latency",
-                                     ["operation"], buckets=LATENCY_BUCKETS, registry=r)
-        self.audit_dropped = Counter("middleware_audit_dropped", "Audit entries dropped (queue full)",
-                                     registry=r)
+        self.http_requests = Counter(
+            "middleware_http_requests",
+            "HTTP requests by route and status",
+            ["method", "route", "status"],
+            registry=r,
+        )
+        self.http_latency = Histogram(
+            "middleware_http_request_duration_seconds",
+            "HTTP request latency",
+            ["method", "route"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.soap_requests = Counter(
+            "middleware_soap_requests",
+            "SOAP calls from the ERP by operation",
+            ["operation", "outcome"],
+            registry=r,
+        )
+        self.soap_latency = Histogram(
+            "middleware_soap_request_duration_seconds",
+            "SOAP call latency",
+            ["operation"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.erp_calls = Counter(
+            "middleware_erp_calls",
+            "Calls to the ERP by operation and outcome",
+            ["operation", "outcome"],
+            registry=r,
+        )
+        self.erp_latency = Histogram(
+            "middleware_erp_call_duration_seconds",
+            "ERP call latency",
+            ["operation"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.audit_dropped = Counter(
+            "middleware_audit_dropped", "Audit entries dropped (queue full)", registry=r
+        )
 
     def observe_erp_call(self, operation: str, outcome: str, seconds: float) -> None:
         """Count and time one ERP call."""
@@ -76,17 +104,23 @@ def status_metrics(status: Any) -> Iterable[Metric]:
         for name, value in (("hits", prices.hits), ("misses", prices.misses), ("stale", prices.stale_served)):
             yield CounterMetricFamily(f"middleware_price_cache_{name}", f"Price cache {name}", value=value)
         if prices.entries is not None:
-            yield GaugeMetricFamily("middleware_price_cache_entries", "Price cache entries", value=prices.entries)
+            yield GaugeMetricFamily(
+                "middleware_price_cache_entries", "Price cache entries", value=prices.entries
+            )
     queue = status.queue_numbers()
     if queue is not None:
         depth, oldest_age = queue
         yield GaugeMetricFamily("middleware_outbox_depth", "Orders not yet delivered to the ERP", value=depth)
-        yield GaugeMetricFamily("middleware_outbox_oldest_age_seconds", "Age of the oldest undelivered order",
-                                value=oldest_age or 0.0)
+        yield GaugeMetricFamily(
+            "middleware_outbox_oldest_age_seconds",
+            "Age of the oldest undelivered order",
+            value=oldest_age or 0.0,
+        )
     findings = status.finding_numbers()
     if findings is not None:
-        family = GaugeMetricFamily("middleware_open_findings", "Open reconciliation findings",
-                                   labels=["kind", "severity"])
+        family = GaugeMetricFamily(
+            "middleware_open_findings", "Open reconciliation findings", labels=["kind", "severity"]
+        )
         for (kind, severity), count in sorted(findings.items()):
             family.add_metric([kind, severity], count)
         yield family

@@ -21,7 +21,9 @@ log = logging.getLogger(__name__)
 ROUTE_KEY = "middleware.route"  # Flask puts the matched rule here (a label with bounded cardinality)
 SOAP_PREFIX = "/soap"
 MAX_AUDIT_BODY = 64 * 1024
-_BODY_OPERATION = re.compile(rb"<(?:[\w.-]+:)?Body\b[^>]*>\s*<(?:[\w.-]+:)?([A-Za-z_][\w.-]{0,63})", re.DOTALL)
+_BODY_OPERATION = re.compile(
+    rb"<(?:[\w.-]+:)?Body\b[^>]*>\s*<(?:[\w.-]+:)?([A-Za-z_][\w.-]{0,63})", re.DOTALL
+)
 _FAULT_CODE = re.compile(rb"<faultcode[^>]*>\s*(?:[\w.-]+:)?(\w+)", re.IGNORECASE)
 
 
@@ -57,17 +59,32 @@ class InboundRecorder:
         self._audit = audit
         self._redact = redactor
 
-    def record_inbound(self, operation: str, outcome: str, seconds: float,
-                       request_body: str | None = None, response_body: str | None = None) -> None:
+    def record_inbound(
+        self,
+        operation: str,
+        outcome: str,
+        seconds: float,
+        request_body: str | None = None,
+        response_body: str | None = None,
+    ) -> None:
         """Record one inbound call; safe to call from the SOAP service itself."""
         self._metrics.observe_soap_call(operation, outcome, seconds)
         if self._audit is None or operation == "wsdl":
             return
         body = "\n\n".join(self._redact(b[:MAX_AUDIT_BODY]) for b in (request_body, response_body) if b)
         try:
-            self._audit.record(AuditEntry(
-                category=ERP_IN, action=operation, kind="call", at=datetime.now(UTC), outcome=outcome,
-                request_id=requestid.current(), duration_ms=round(seconds * 1000, 1), body=body or None))
+            self._audit.record(
+                AuditEntry(
+                    category=ERP_IN,
+                    action=operation,
+                    kind="call",
+                    at=datetime.now(UTC),
+                    outcome=outcome,
+                    request_id=requestid.current(),
+                    duration_ms=round(seconds * 1000, 1),
+                    body=body or None,
+                )
+            )
         except Exception:  # auditing must never break the ERP's call
             log.exception("could not audit inbound SOAP call")
 
@@ -75,8 +92,13 @@ class InboundRecorder:
 class ObservabilityMiddleware:
     """Wraps a WSGI app (outermost, so /soap and Flask are both seen)."""
 
-    def __init__(self, app: Callable[..., Iterable[bytes]], metrics: Metrics,
-                 inbound: InboundRecorder | None = None, max_soap_body: int = 10 * 1024 * 1024) -> None:
+    def __init__(
+        self,
+        app: Callable[..., Iterable[bytes]],
+        metrics: Metrics,
+        inbound: InboundRecorder | None = None,
+        max_soap_body: int = 10 * 1024 * 1024,
+    ) -> None:
         self.app = app
         self.metrics = metrics
         self.inbound = inbound
@@ -122,8 +144,14 @@ class ObservabilityMiddleware:
         environ["wsgi.input"] = io.BytesIO(body)
         return body
 
-    def _finish(self, environ: dict[str, Any], state: dict[str, Any], started: float,
-                request_body: bytes, is_soap: bool) -> None:
+    def _finish(
+        self,
+        environ: dict[str, Any],
+        state: dict[str, Any],
+        started: float,
+        request_body: bytes,
+        is_soap: bool,
+    ) -> None:
         seconds = time.perf_counter() - started
         status = state["status"]
         method = environ.get("REQUEST_METHOD", "-")
@@ -135,10 +163,25 @@ class ObservabilityMiddleware:
                 response = state.get("soap_response", b"")
                 operation = soap_operation(environ, request_body)
                 self.inbound.record_inbound(
-                    operation, soap_outcome(status, response), seconds,
-                    request_body.decode("utf-8", "replace") or None, response.decode("utf-8", "replace") or None)
+                    operation,
+                    soap_outcome(status, response),
+                    seconds,
+                    request_body.decode("utf-8", "replace") or None,
+                    response.decode("utf-8", "replace") or None,
+                )
         except Exception:
             log.exception("could not record request metrics")
-        access_log.info("%s %s %s %.1f ms", method, path, status, seconds * 1000,
-                        extra={"method": method, "path": path, "route": route, "status": status,
-                               "duration_ms": round(seconds * 1000, 1)})
+        access_log.info(
+            "%s %s %s %.1f ms",
+            method,
+            path,
+            status,
+            seconds * 1000,
+            extra={
+                "method": method,
+                "path": path,
+                "route": route,
+                "status": status,
+                "duration_ms": round(seconds * 1000, 1),
+            },
+        )

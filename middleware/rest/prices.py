@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from flask import Response, abort, current_app, jsonify, request
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from ..domain.configuration import MAX_OPTIONS, MAX_VALUE_LENGTH, Configuration
+from ..domain.configuration import MAX_OPTIONS, Configuration
 from ..domain.money import format_amount
 from ..domain.pricing import (
     MAX_ITEMS,
@@ -23,12 +23,13 @@ from ..domain.pricing import (
 )
 from ..errors import InputError
 from . import api
+from .fields import Code64, OptionValueText
 from .openapi import Problem, documented
 from .parsing import parse_json
 
-Text64 = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-OptionCode = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-OptionText = Annotated[str, StringConstraints(max_length=MAX_VALUE_LENGTH)]
+Text64 = Code64
+OptionCode = Code64
+OptionText = OptionValueText
 Amount = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["12.73"])]
 Rate = Annotated[str, Field(pattern=r"^-?\d+(\.\d+)?$", examples=["19"])]
 Source = Literal["erp", "cache", "stale"]

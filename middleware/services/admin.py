@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from ..domain.configuration import Configuration
-from ..domain.pricing import ErpPriceAnswer, PriceRequestLine
+from ..domain.pricing import PriceRequestLine
 from ..errors import InputError, NotFound
 from ..ports.admin import (
     ADMIN,
@@ -17,91 +16,31 @@ from ..ports.admin import (
     AuditEntry,
     AuditLog,
     ErpCallWindow,
-    Finding,
     InboundCount,
     JobInfo,
-    LinkEvent,
-    OperationStats,
     OrderAdmin,
     OrderSummary,
     PriceCacheStats,
     PriceStatsSource,
-    QueueStats,
     ReconciliationAdmin,
-    ReconRun,
     SchedulerAdmin,
-    TimelineEvent,
 )
 from ..ports.clock import Clock
 from ..ports.erp import Erp
+from .admin_panels import (
+    ERROR,
+    OK,
+    UNAVAILABLE,
+    ErpLink,
+    Exploration,
+    OrderDetail,
+    OrdersOverview,
+    Panel,
+    ReconOverview,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-OK, UNAVAILABLE, ERROR = "ok", "unavailable", "error"
-
-
-@dataclass(frozen=True)
-class Panel(Generic[T]):
-    """A panel's content; `state` unavailable means its source is not part of this build yet."""
-
-    state: str
-    data: T | None = None
-    reason: str = ""
-
-    @property
-    def ok(self) -> bool:
-        """Whether data is present."""
-        return self.state == OK
-
-
-@dataclass(frozen=True)
-class ErpLink:
-    """The ERP link at a glance."""
-
-    up: bool | None
-    breaker_state: str | None
-    last_success: LinkEvent | None
-    last_failure: LinkEvent | None
-    operations: list[OperationStats]
-    window_minutes: int
-
-
-@dataclass(frozen=True)
-class OrdersOverview:
-    """Order counts, queue and the lists that need an admin."""
-
-    stats: QueueStats
-    oldest_age_seconds: float | None
-    attention: list[OrderSummary]
-    deviations: list[OrderSummary]
-
-
-@dataclass(frozen=True)
-class ReconOverview:
-    """Recent runs and open findings grouped by (kind, severity)."""
-
-    runs: list[ReconRun]
-    findings: list[Finding]
-    by_kind: dict[tuple[str, str], int]
-
-
-@dataclass(frozen=True)
-class OrderDetail:
-    """An order's page: summary, timeline and the audited ERP messages."""
-
-    order: OrderSummary
-    timeline: list[TimelineEvent]
-    messages: list[AuditEntry] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Exploration:
-    """The ERP's full price breakdown for one line."""
-
-    customer_id: str
-    erp_customer_no: str
-    currency: str
-    answer: ErpPriceAnswer
 
 
 CustomerLookup = Callable[[str], Any]  # customer_id -> domain Customer | None
@@ -260,16 +199,8 @@ class AdminService:
             )
 
     def _act(
-        self,
-        source: object | None,
-        actor: str,
-        action: str,
-        subject: str | None,
-        run: Callable[[], str],
-        **detail: Any,
+        self, actor: str, action: str, subject: str | None, run: Callable[[], str], **detail: Any
     ) -> str:
-        if source is None:
-            raise NotFound("admin action", action)
         try:
             result = run()
         except Exception as exc:
@@ -278,49 +209,56 @@ class AdminService:
         self._audit(actor, action, subject, "done", result=result, **detail)
         return result
 
+    @staticmethod
+    def _need(source: T | None, what: str) -> T:
+        if source is None:
+            raise NotFound("admin action", what)
+        return source
+
     def retry_order(self, order_number: str, actor: str) -> str:
         """Queue one order for delivery again."""
-        o = self.orders_source
-        return self._act(o, actor, "retry_order", order_number, lambda: o.retry(order_number, actor))  # type: ignore[union-attr]
+        orders = self._need(self.orders_source, "retry order")
+        return self._act(actor, "retry_order", order_number, lambda: orders.retry(order_number, actor))
 
     def retry_all_failed(self, actor: str) -> str:
         """Queue every failed order again."""
-        o = self.orders_source
-        return self._act(o, actor, "retry_all_failed", None, lambda: f"{o.retry_all_failed(actor)} orders queued")  # type: ignore[union-attr]
+        orders = self._need(self.orders_source, "retry all failed")
+        return self._act(
+            actor, "retry_all_failed", None, lambda: f"{orders.retry_all_failed(actor)} queued again"
+        )
 
     def resolve_order(self, order_number: str, actor: str, note: str) -> str:
         """Take an order off the attention list."""
-        o = self.orders_source
-        return self._act(
-            o, actor, "resolve_order", order_number, lambda: o.mark_resolved(order_number, actor, note), note=note
-        )  # type: ignore[union-attr]
+        orders = self._need(self.orders_source, "resolve order")
+        run = lambda: orders.mark_resolved(order_number, actor, note)  # noqa: E731
+        return self._act(actor, "resolve_order", order_number, run, note=note)
 
     def resolve_finding(self, finding_id: str, actor: str, note: str) -> str:
         """Mark a reconciliation finding resolved."""
-        r = self.recon_source
+        recon = self._need(self.recon_source, "resolve finding")
 
         def run() -> str:
-            r.resolve(finding_id, actor, note)  # type: ignore[union-attr]
+            recon.resolve(finding_id, actor, note)
             return "resolved"
 
-        return self._act(r, actor, "resolve_finding", f"finding:{finding_id}", run, note=note)
+        return self._act(actor, "resolve_finding", f"finding:{finding_id}", run, note=note)
 
     def run_reconciliation(self, actor: str) -> str:
         """Run a reconciliation now."""
-        r = self.recon_source
-        return self._act(r, actor, "run_reconciliation", None, lambda: r.run_now())  # type: ignore[union-attr]
+        recon = self._need(self.recon_source, "run reconciliation")
+        return self._act(actor, "run_reconciliation", None, recon.run_now)
 
     def run_job(self, job_id: str, actor: str) -> str:
         """Run a scheduled job now."""
-        s = self.scheduler_source
+        scheduler = self._need(self.scheduler_source, "run job")
 
         def run() -> str:
             try:
-                return s.run_now(job_id)  # type: ignore[union-attr]
+                return scheduler.run_now(job_id)
             except KeyError:
                 raise NotFound("job", job_id) from None
 
-        return self._act(s, actor, "run_job", f"job:{job_id}", run)
+        return self._act(actor, "run_job", f"job:{job_id}", run)
 
     def record_sign_in(self, actor: str, success: bool, remote: str | None) -> None:
         """Audit a sign-in attempt (the name typed, never the password)."""

@@ -68,8 +68,9 @@ class OrderAdminAdapter:
         if summary is None:
             return None
         _, events = self.service.get(order_number)
-        timeline = [TimelineEvent(e.at, e.kind, getattr(e.status, "value", e.status), dict(e.detail))
-                    for e in events]
+        timeline = [
+            TimelineEvent(e.at, e.kind, getattr(e.status, "value", e.status), dict(e.detail)) for e in events
+        ]
         return summary, timeline
 
     def retry(self, order_number: str, actor: str) -> str:
@@ -86,6 +87,9 @@ class OrderAdminAdapter:
         summary = self.queries.summary(order_number)
         if summary is None:
             raise NotFound("order", order_number)
-        if summary.status in {"accepted", "released", "shipped", "invoiced", "cancelled"} and not summary.note:
+        if (
+            summary.status in {"accepted", "released", "shipped", "invoiced", "cancelled"}
+            and not summary.note
+        ):
             raise Conflict(f"Order {order_number!r} is {summary.status}; nothing to resolve.")
         return f"{order_number} marked resolved"

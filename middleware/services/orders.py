@@ -134,18 +134,17 @@ class OrderService:
             raise InputError(f"customer_id: customer {order.customer_id!r} is blocked", field="customer_id")
         return customer
 
+    def _product(self, sku: str) -> Product | None:
+        return cast(
+            "Product | None", self._cache.get(("product", sku), lambda: self.catalog.get_product(sku))
+        )
+
     def _checked(self, order: NewOrder) -> tuple[NewOrder, Customer]:
         customer = self._customer(order)
         refs = [line.line_ref for line in order.lines]
         if len(set(refs)) != len(refs):
             raise InputError("lines: every line_ref must be unique within the order", field="lines")
-        products = {
-            sku: cast(
-                "Product | None",
-                self._cache.get(("product", sku), lambda sku=sku: self.catalog.get_product(sku)),
-            )
-            for sku in dict.fromkeys(ln.sku for ln in order.lines)
-        }
+        products = {sku: self._product(sku) for sku in dict.fromkeys(ln.sku for ln in order.lines)}
         lines = tuple(_labelled_line(i, ln, products[ln.sku]) for i, ln in enumerate(order.lines))
         return NewOrder(
             order.order_number,
@@ -170,32 +169,36 @@ class OrderService:
     def place(self, order: NewOrder, idempotency_key: str | None = None) -> Placement:
         """Store the order, its lines and its delivery entry in one transaction; repeats answer the first."""
         digest = fingerprint(order)
-        for _ in range(2):
-            try:
-                placement = self._insert(order, digest, idempotency_key)
-                break
-            except DuplicateOrder:
-                continue  # a concurrent identical POST won the race (PostgreSQL); read its answer
-        else:  # pragma: no cover - the second round always finds the winner
-            raise Conflict(f"Order {order.order_number!r} is being received concurrently; retry.")
-        if placement.created:
-            self.on_received()
-            return placement
-        return self._existing(placement.record, order, digest, idempotency_key)
+        try:
+            checked, customer = self._checked(order)
+        except InputError:
+            found = self._find(order.order_number, idempotency_key)
+            if found is None:
+                raise
+            return self._existing(found, order, digest, idempotency_key)  # a repeat answers first, as before
+        try:
+            placement = self._insert(checked, customer, digest, idempotency_key)
+        except DuplicateOrder:
+            # the insert is the check (one statement fewer on the hot path); concurrent twins land here too
+            found = self._find(order.order_number, idempotency_key)
+            if found is None:  # pragma: no cover - the unique constraint named an existing row
+                raise Conflict(
+                    f"Order {order.order_number!r} is being received concurrently; retry."
+                ) from None
+            return self._existing(found, order, digest, idempotency_key)
+        self.on_received()
+        return placement
 
-    def _insert(self, order: NewOrder, digest: str, key: str | None) -> Placement:
+    def _find(self, order_number: str, key: str | None) -> OrderRecord | None:
+        with self.tx.read() as t:
+            return t.orders.get(order_number) or (t.orders.get_by_idempotency_key(key) if key else None)
+
+    def _insert(self, order: NewOrder, customer: Customer, digest: str, key: str | None) -> Placement:
+        now = self.clock.now()
+        record = OrderRecord(
+            order, customer.erp_customer_no, OrderStatus.RECEIVED, now, now, digest, idempotency_key=key
+        )
         with self.tx.write() as t:
-            # a repeat answers first, whatever the catalog says by now
-            found = t.orders.get(order.order_number) or (
-                t.orders.get_by_idempotency_key(key) if key else None
-            )
-            if found is not None:
-                return Placement(found, created=False)
-            checked, customer = self._checked(order)  # cached look-ups; an InputError rolls back
-            now = self.clock.now()
-            record = OrderRecord(
-                checked, customer.erp_customer_no, OrderStatus.RECEIVED, now, now, digest, idempotency_key=key
-            )
             t.orders.add(record)
             t.orders.add_event(
                 order.order_number,

@@ -40,8 +40,12 @@ def _is_fault(envelope: Any) -> bool:
 class ErpAuditPlugin(Plugin):  # type: ignore[misc]
     """Records each outgoing request and incoming answer via `record(AuditEntry)`."""
 
-    def __init__(self, record: Callable[[AuditEntry], None], request_id: Callable[[], str | None],
-                 redact: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        record: Callable[[AuditEntry], None],
+        request_id: Callable[[], str | None],
+        redact: Callable[[str], str],
+    ) -> None:
         self._record = record
         self._request_id = request_id
         self._redact = redact
@@ -57,8 +61,9 @@ class ErpAuditPlugin(Plugin):  # type: ignore[misc]
         except Exception:  # the audit trail must never break an ERP call
             log.exception("could not audit ERP message")
 
-    def egress(self, envelope: Any, http_headers: dict[str, str], operation: Any,
-               binding_options: Any) -> tuple[Any, dict[str, str]]:
+    def egress(
+        self, envelope: Any, http_headers: dict[str, str], operation: Any, binding_options: Any
+    ) -> tuple[Any, dict[str, str]]:
         """Audit the request and pass the request id on."""
         rid = self._request_id()
         if rid:
@@ -66,8 +71,17 @@ class ErpAuditPlugin(Plugin):  # type: ignore[misc]
         name = getattr(operation, "name", str(operation))
         subject = _subject(envelope)
         self._local.call = (name, subject, time.perf_counter())
-        self._safe_record(AuditEntry(category=ERP_OUT, action=name, kind="request", at=datetime.now(UTC),
-                                     subject=subject, request_id=rid, body=self._text(envelope)))
+        self._safe_record(
+            AuditEntry(
+                category=ERP_OUT,
+                action=name,
+                kind="request",
+                at=datetime.now(UTC),
+                subject=subject,
+                request_id=rid,
+                body=self._text(envelope),
+            )
+        )
         return envelope, http_headers
 
     def ingress(self, envelope: Any, http_headers: Any, operation: Any) -> tuple[Any, Any]:
@@ -76,9 +90,17 @@ class ErpAuditPlugin(Plugin):  # type: ignore[misc]
         sent_name, subject, started = getattr(self._local, "call", (name, None, None))
         duration = (time.perf_counter() - started) * 1000 if started and sent_name == name else None
         fault = _is_fault(envelope)
-        self._safe_record(AuditEntry(
-            category=ERP_OUT, action=name, kind="fault" if fault else "response", at=datetime.now(UTC),
-            subject=subject or _subject(envelope), outcome="fault" if fault else "ok",
-            request_id=self._request_id(), duration_ms=round(duration, 1) if duration else None,
-            body=self._text(envelope)))
+        self._safe_record(
+            AuditEntry(
+                category=ERP_OUT,
+                action=name,
+                kind="fault" if fault else "response",
+                at=datetime.now(UTC),
+                subject=subject or _subject(envelope),
+                outcome="fault" if fault else "ok",
+                request_id=self._request_id(),
+                duration_ms=round(duration, 1) if duration else None,
+                body=self._text(envelope),
+            )
+        )
         return envelope, http_headers

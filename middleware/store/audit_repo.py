@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, insert, select
 
 from ..ports.admin import ADMIN, ERP_IN, AuditEntry, InboundCount
 from ..ports.clock import Clock
-from .audit_tables import audit_log
+from .audit_tables import as_utc, audit_log
 from .db import Database
 
 log = logging.getLogger(__name__)
@@ -24,27 +24,48 @@ BATCH = 200
 
 def _row(entry: AuditEntry) -> dict[str, Any]:
     return {
-        "at": entry.at, "category": entry.category, "action": entry.action[:64], "kind": entry.kind[:16],
-        "actor": entry.actor, "subject": (entry.subject or None) and entry.subject[:128],
-        "outcome": entry.outcome and entry.outcome[:32], "request_id": entry.request_id,
-        "duration_ms": entry.duration_ms, "body": entry.body,
+        "at": entry.at,
+        "category": entry.category,
+        "action": entry.action[:64],
+        "kind": entry.kind[:16],
+        "actor": entry.actor,
+        "subject": (entry.subject or None) and entry.subject[:128],
+        "outcome": entry.outcome and entry.outcome[:32],
+        "request_id": entry.request_id,
+        "duration_ms": entry.duration_ms,
+        "body": entry.body,
         "detail": json.dumps(dict(entry.detail), default=str) if entry.detail else None,
     }
 
 
 def _entry(row: Any) -> AuditEntry:
     return AuditEntry(
-        id=row.id, at=row.at, category=row.category, action=row.action, kind=row.kind, actor=row.actor,
-        subject=row.subject, outcome=row.outcome, request_id=row.request_id, duration_ms=row.duration_ms,
-        body=row.body, detail=json.loads(row.detail) if row.detail else {},
+        id=row.id,
+        at=row.at,
+        category=row.category,
+        action=row.action,
+        kind=row.kind,
+        actor=row.actor,
+        subject=row.subject,
+        outcome=row.outcome,
+        request_id=row.request_id,
+        duration_ms=row.duration_ms,
+        body=row.body,
+        detail=json.loads(row.detail) if row.detail else {},
     )
 
 
 class AuditRepository:
     """Implements ports.admin.AuditLog; also a Background component (start/stop) for its writer thread."""
 
-    def __init__(self, db: Database, clock: Clock, retention_days: int, max_queue: int = 10_000,
-                 on_drop: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        retention_days: int,
+        max_queue: int = 10_000,
+        on_drop: Callable[[], None] | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.retention = timedelta(days=retention_days)
@@ -111,7 +132,7 @@ class AuditRepository:
                 return
 
     def purge(self) -> int:
-        """Delete entries older than the retention period; returns how many (the housekeeping job calls it)."""
+        """Delete entries older than the retention period; returns how many (housekeeping calls it)."""
         cutoff = self.clock.now() - self.retention
         with self.db.write() as conn:
             return conn.execute(delete(audit_log).where(audit_log.c.at < cutoff)).rowcount or 0
@@ -119,28 +140,45 @@ class AuditRepository:
     # -- reading ---------------------------------------------------------------------------------
     def for_subject(self, subject: str, limit: int = 200) -> list[AuditEntry]:
         """Entries about one subject (order number), oldest first."""
-        query = (select(audit_log).where(audit_log.c.subject == subject)
-                 .order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(limit))
+        query = (
+            select(audit_log)
+            .where(audit_log.c.subject == subject)
+            .order_by(audit_log.c.at.desc(), audit_log.c.id.desc())
+            .limit(limit)
+        )
         with self.db.read() as conn:
             return [_entry(r) for r in reversed(conn.execute(query).all())]
 
     def recent(self, category: str, limit: int = 50) -> list[AuditEntry]:
         """The latest entries of a category, newest first."""
-        query = (select(audit_log).where(audit_log.c.category == category)
-                 .order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(limit))
+        query = (
+            select(audit_log)
+            .where(audit_log.c.category == category)
+            .order_by(audit_log.c.at.desc(), audit_log.c.id.desc())
+            .limit(limit)
+        )
         with self.db.read() as conn:
             return [_entry(r) for r in conn.execute(query).all()]
 
     def inbound_counts(self, since: datetime) -> list[InboundCount]:
         """Inbound SOAP calls since a time, by operation and outcome."""
         c = audit_log.c
-        query = (select(c.action, c.outcome, func.count(), func.max(c.at))
-                 .where(c.category == ERP_IN, c.at >= since)
-                 .group_by(c.action, c.outcome).order_by(c.action, c.outcome))
+        query = (
+            select(c.action, c.outcome, func.count(), func.max(c.at))
+            .where(c.category == ERP_IN, c.at >= since)
+            .group_by(c.action, c.outcome)
+            .order_by(c.action, c.outcome)
+        )
         with self.db.read() as conn:
-            return [InboundCount(operation=a, outcome=o or "", count=n,
-                                 last_at=audit_log.c.at.type.process_result_value(last, None))
-                    for a, o, n, last in conn.execute(query).all()]
+            return [
+                InboundCount(
+                    operation=a,
+                    outcome=o or "",
+                    count=n,
+                    last_at=as_utc(last),  # type: ignore[arg-type]
+                )
+                for a, o, n, last in conn.execute(query).all()
+            ]
 
     def get(self, entry_id: int) -> AuditEntry | None:
         """One entry by id."""

@@ -50,3 +50,12 @@ audit_log = Table(
     Index("ix_audit_log_category_at", "category", "at"),
     Index("ix_audit_log_at", "at"),
 )
+
+
+def as_utc(value: datetime | str | None) -> datetime | None:
+    """An aggregate's timestamp (SQLite may hand back text) as aware UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

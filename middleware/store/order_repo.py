@@ -158,7 +158,7 @@ class SqlOrderRepository:
             row.currency,
             row.placed_at,
             tuple(_line(r) for r in lines),
-            _address(row.shipping_address),
+            _required_address(row.shipping_address),
             OrderTotals(row.net, row.tax, row.gross),  # type: ignore[arg-type]
             _address(row.billing_address),
         )

@@ -17,6 +17,7 @@ from .db import Database
 from .order_tables import order_lines, orders
 from .reconcile_tables import checked
 
+EMPTY = Configuration()
 _COLUMNS = (orders.c.order_number, orders.c.status, orders.c.updated_at, orders.c.currency, orders.c.net,
             orders.c.tax, orders.c.gross, orders.c.erp_order_number, orders.c.erp_net, orders.c.erp_tax,
             orders.c.erp_gross)
@@ -31,11 +32,15 @@ def _totals(row: Any) -> OrderTotals:
 
 
 def _configuration(text: str | None) -> Configuration:
-    value = json.loads(text) if text else {}
-    if isinstance(value, list):  # pairs, or [{code, value}] objects
-        objects = bool(value) and isinstance(value[0], dict)
-        value = {p["code"]: p["value"] for p in value} if objects else dict(value)
-    return Configuration.of({str(k): str(v) for k, v in value.items()})
+    if not text or text == "[]":
+        return EMPTY
+    value = json.loads(text)
+    if isinstance(value, dict):
+        return Configuration.of({str(k): str(v) for k, v in value.items()})
+    if value and isinstance(value[0], dict):  # [{code, value}] objects
+        return Configuration.of({str(p["code"]): str(p["value"]) for p in value})
+    # [[code, value], ...] as the orders repository writes it: already validated when the order came in
+    return Configuration(tuple(sorted((str(c), str(v)) for c, v in value)))
 
 
 class SqlLocalOrders:

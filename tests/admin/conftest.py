@@ -21,17 +21,27 @@ from middleware.errors import ErpUnavailable
 
 ADMIN_USER, ADMIN_PASSWORD = "admin", "test-admin-password"
 CUSTOMER = Customer("C10000", "ERP-C10000", "Ada Shop GmbH", "RETAIL", "RETAIL", "EUR", False)
-PEN = Product(sku="PEN-01", name="Pen", unit="PCS", list_price=Decimal("2.00"), currency="EUR", tax_class="standard")
+PEN = Product(
+    sku="PEN-01", name="Pen", unit="PCS", list_price=Decimal("2.00"), currency="EUR", tax_class="standard"
+)
 SHOP_KEY = "test-shop-key-123"
 
 
 def order_body(number: str) -> dict[str, Any]:
     """A valid POST /api/v1/orders body for one pen line."""
     return {
-        "order_number": number, "customer_id": "C10000", "currency": "EUR", "placed_at": "2026-11-23T10:02:00Z",
+        "order_number": number,
+        "customer_id": "C10000",
+        "currency": "EUR",
+        "placed_at": "2026-11-23T10:02:00Z",
         "lines": [{"line_ref": "1", "sku": "PEN-01", "quantity": 10, "options": {}, "unit_price": "2.00"}],
-        "shipping_address": {"name": "Ada Shop GmbH", "street": "Hauptstr. 1", "postal_code": "10115",
-                             "city": "Berlin", "country": "DE"},
+        "shipping_address": {
+            "name": "Ada Shop GmbH",
+            "street": "Hauptstr. 1",
+            "postal_code": "10115",
+            "city": "Berlin",
+            "country": "DE",
+        },
         "totals": {"net": "20.00", "tax": "3.80", "gross": "23.80"},
     }
 
@@ -52,12 +62,28 @@ class FakeErp:
     def simulate_prices(self, erp_customer_no: str, currency: str, lines: Any) -> ErpPriceAnswer:
         """A fixed breakdown."""
         self._check("simulate_prices")
-        return ErpPriceAnswer(currency, False, None, tuple(
-            LinePrice(ln.sku, ln.quantity, ln.configuration, LineStatus.OK, list_unit_price=Decimal("12.00"),
-                      base_unit_price=Decimal("9.00"), price_origin="customer_group",
-                      net_unit_price=Decimal("9.00"), net_amount=Decimal("9.00") * ln.quantity,
-                      tax_rate=Decimal("19"), tax_amount=Decimal("1.71") * ln.quantity,
-                      gross_amount=Decimal("10.71") * ln.quantity) for ln in lines))
+        return ErpPriceAnswer(
+            currency,
+            False,
+            None,
+            tuple(
+                LinePrice(
+                    ln.sku,
+                    ln.quantity,
+                    ln.configuration,
+                    LineStatus.OK,
+                    list_unit_price=Decimal("12.00"),
+                    base_unit_price=Decimal("9.00"),
+                    price_origin="customer_group",
+                    net_unit_price=Decimal("9.00"),
+                    net_amount=Decimal("9.00") * ln.quantity,
+                    tax_rate=Decimal("19"),
+                    tax_amount=Decimal("1.71") * ln.quantity,
+                    gross_amount=Decimal("10.71") * ln.quantity,
+                )
+                for ln in lines
+            ),
+        )
 
     def get_customer(self, erp_customer_no: str) -> Customer:
         """The one customer."""
@@ -70,8 +96,18 @@ class FakeErp:
         if order.order_number not in self.orders:
             net = sum((ln.unit_price * ln.quantity for ln in order.lines), Decimal(0))
             self.orders[order.order_number] = ErpOrder(
-                f"SO-{len(self.orders) + 1:06d}", order.order_number, erp_customer_no, order.currency,
-                OrderStatus.ACCEPTED, (), Decimal(0), net, order.totals.tax, net + order.totals.tax, now())
+                f"SO-{len(self.orders) + 1:06d}",
+                order.order_number,
+                erp_customer_no,
+                order.currency,
+                OrderStatus.ACCEPTED,
+                (),
+                Decimal(0),
+                net,
+                order.totals.tax,
+                net + order.totals.tax,
+                now(),
+            )
         return self.orders[order.order_number]
 
     def get_sales_order(self, *, order_number: str | None = None, erp_order_number: str | None = None) -> Any:
@@ -85,9 +121,13 @@ class FakeErp:
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:
     """Test settings with known admin credentials."""
-    values: dict[str, Any] = dict(database_url=database_url, admin_username=ADMIN_USER,
-                                  admin_password=ADMIN_PASSWORD, shop_api_keys=(SHOP_KEY,),
-                                  secret_key="test-secret-key-0123456789")
+    values: dict[str, Any] = dict(
+        database_url=database_url,
+        admin_username=ADMIN_USER,
+        admin_password=ADMIN_PASSWORD,
+        shop_api_keys=(SHOP_KEY,),
+        secret_key="test-secret-key-0123456789",
+    )
     values.update(overrides)
     return Settings(**values)
 
@@ -155,6 +195,7 @@ def now() -> datetime:
 
 def place_order(client: Any, number: str) -> None:
     """POST an order through the shop API."""
-    response = client.post("/api/v1/orders", json=order_body(number),
-                           headers={"Authorization": f"Bearer {SHOP_KEY}"})
+    response = client.post(
+        "/api/v1/orders", json=order_body(number), headers={"Authorization": f"Bearer {SHOP_KEY}"}
+    )
     assert response.status_code in (201, 202), response.get_data(as_text=True)

@@ -24,8 +24,9 @@ def _request(password: str) -> Any:
     return etree.fromstring(
         f'<s:Envelope xmlns:s="{SOAP_ENV}" xmlns:w="{WSSE}"><s:Header><w:Security><w:UsernameToken>'
         f'<w:Username>erp-user</w:Username><w:Password Type="PasswordText">{password}</w:Password>'
-        f'</w:UsernameToken></w:Security></s:Header><s:Body><CreateSalesOrder><Order>'
-        f'<ExternalDocumentNo>WEB-700001</ExternalDocumentNo></Order></CreateSalesOrder></s:Body></s:Envelope>')
+        f"</w:UsernameToken></w:Security></s:Header><s:Body><CreateSalesOrder><Order>"
+        f"<ExternalDocumentNo>WEB-700001</ExternalDocumentNo></Order></CreateSalesOrder></s:Body></s:Envelope>"
+    )
 
 
 def test_the_zeep_plugin_records_request_and_answer_under_the_order_number_with_passwords_masked() -> None:
@@ -33,12 +34,16 @@ def test_the_zeep_plugin_records_request_and_answer_under_the_order_number_with_
     plugin = ErpAuditPlugin(recorded.append, lambda: "req-9", Redactor(["s3cret-pass"]))
     headers: dict[str, str] = {}
     plugin.egress(_request("s3cret-pass"), headers, Operation(), None)
-    answer = etree.fromstring(f'<s:Envelope xmlns:s="{SOAP_ENV}"><s:Body><s:Fault><faultcode>s:Client</faultcode>'
-                              f'<faultstring>duplicate</faultstring></s:Fault></s:Body></s:Envelope>')
+    answer = etree.fromstring(
+        f'<s:Envelope xmlns:s="{SOAP_ENV}"><s:Body><s:Fault><faultcode>s:Client</faultcode>'
+        f"<faultstring>duplicate</faultstring></s:Fault></s:Body></s:Envelope>"
+    )
     plugin.ingress(answer, {}, Operation())
     assert headers["X-Request-ID"] == "req-9"
     assert [(e.kind, e.subject, e.action) for e in recorded] == [
-        ("request", "WEB-700001", "CreateSalesOrder"), ("fault", "WEB-700001", "CreateSalesOrder")]
+        ("request", "WEB-700001", "CreateSalesOrder"),
+        ("fault", "WEB-700001", "CreateSalesOrder"),
+    ]
     assert "s3cret-pass" not in recorded[0].body and "***" in recorded[0].body
     assert "<ExternalDocumentNo>WEB-700001</ExternalDocumentNo>" in recorded[0].body
     assert recorded[1].outcome == "fault" and recorded[1].duration_ms is not None
@@ -54,7 +59,9 @@ def test_erp_messages_are_written_in_the_background_and_read_per_order(container
     repo: AuditRepository = container.audit
     now = datetime.now(UTC)
     for kind in ("request", "response"):
-        repo.record(AuditEntry(ERP_OUT, "CreateSalesOrder", now, kind=kind, subject="WEB-1", body=f"<{kind}/>"))
+        repo.record(
+            AuditEntry(ERP_OUT, "CreateSalesOrder", now, kind=kind, subject="WEB-1", body=f"<{kind}/>")
+        )
     repo.flush()
     assert [e.kind for e in repo.for_subject("WEB-1")] == ["request", "response"]
     assert repo.for_subject("WEB-1")[0].at.tzinfo is not None
@@ -81,17 +88,29 @@ def test_retention_purges_old_entries_only(container: Any) -> None:
 
 def test_inbound_soap_calls_are_counted_audited_and_masked(admin_client: Any, container: Any) -> None:
     settings = container.settings
-    body = (f'<?xml version="1.0"?><s:Envelope xmlns:s="{SOAP_ENV}" xmlns:m="urn:shop-middleware:erp:v1">'
-            f'<s:Body><m:GetServiceStatus/></s:Body></s:Envelope>').encode()
-    response = admin_client.post("/soap/", data=body, auth=(settings.soap_username, settings.soap_password),
-                                 headers={"Content-Type": "text/xml; charset=utf-8"})
+    body = (
+        f'<?xml version="1.0"?><s:Envelope xmlns:s="{SOAP_ENV}" xmlns:m="urn:shop-middleware:erp:v1">'
+        f"<s:Body><m:GetServiceStatus/></s:Body></s:Envelope>"
+    ).encode()
+    response = admin_client.post(
+        "/soap/",
+        data=body,
+        auth=(settings.soap_username, settings.soap_password),
+        headers={"Content-Type": "text/xml; charset=utf-8"},
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
-    bad = admin_client.post("/soap/", data=body, auth=(settings.soap_username, "wrong"),
-                            headers={"Content-Type": "text/xml; charset=utf-8"})
+    bad = admin_client.post(
+        "/soap/",
+        data=body,
+        auth=(settings.soap_username, "wrong"),
+        headers={"Content-Type": "text/xml; charset=utf-8"},
+    )
     assert bad.status_code != 200
     container.audit.flush()
-    counts = {(c.operation, c.outcome): c.count for c in container.audit.inbound_counts(
-        datetime.now(UTC) - timedelta(hours=1))}
+    counts = {
+        (c.operation, c.outcome): c.count
+        for c in container.audit.inbound_counts(datetime.now(UTC) - timedelta(hours=1))
+    }
     assert counts[("GetServiceStatus", "ok")] == 1
     assert sum(n for (op, outcome), n in counts.items() if outcome != "ok") == 1
     html = admin_client.get("/admin/panel/inbound").get_data(as_text=True)

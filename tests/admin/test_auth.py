@@ -8,10 +8,24 @@ import pytest
 
 from .conftest import ADMIN_USER, csrf_of, page_token, sign_in
 
-PAGES = ["/admin/", "/admin/panel/erp", "/admin/orders/WEB-1", "/admin/search?q=x", "/admin/audit",
-         "/admin/prices", "/admin/messages/1"]
-ACTIONS = ["/admin/orders/WEB-1/retry", "/admin/orders/retry-failed", "/admin/orders/WEB-1/resolve",
-           "/admin/findings/1/resolve", "/admin/reconciliation/run", "/admin/jobs/x/run", "/admin/prices"]
+PAGES = [
+    "/admin/",
+    "/admin/panel/erp",
+    "/admin/orders/WEB-1",
+    "/admin/search?q=x",
+    "/admin/audit",
+    "/admin/prices",
+    "/admin/messages/1",
+]
+ACTIONS = [
+    "/admin/orders/WEB-1/retry",
+    "/admin/orders/retry-failed",
+    "/admin/orders/WEB-1/resolve",
+    "/admin/findings/1/resolve",
+    "/admin/reconciliation/run",
+    "/admin/jobs/x/run",
+    "/admin/prices",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -102,3 +116,13 @@ def test_sign_ins_are_audited_without_the_password(admin_client: Any, container:
     actions = container.audit.recent("admin")
     assert [(a.action, a.actor, a.outcome) for a in actions] == [("sign_in", ADMIN_USER, "ok")]
     assert "test-admin-password" not in repr(actions)
+
+
+def test_admin_pages_forbid_framing_and_caching_and_load_only_own_assets(admin_client: Any) -> None:
+    response = admin_client.get("/admin/")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Cache-Control"] == "no-store"
+    html = response.get_data(as_text=True)
+    assert "http://" not in html.replace("http://localhost", "") and "https://" not in html
+    assert admin_client.get("/admin/static/admin.js").status_code == 200

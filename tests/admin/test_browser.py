@@ -17,8 +17,9 @@ from .conftest import ADMIN_PASSWORD, ADMIN_USER, SHOP_KEY, make_settings
 
 CHROMIUM = os.environ.get("MIDDLEWARE_TEST_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason=f"Chromium not installed at {CHROMIUM} (apt-get install -y chromium)")
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason=f"Chromium not installed at {CHROMIUM} (apt-get install -y chromium)"
+)
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
@@ -41,10 +42,18 @@ def control(sim: Any, method: str, path: str, body: Any = None) -> Any:
 def tote_order(number: str) -> dict[str, Any]:
     """An order of the demo catalog for customer C10000."""
     return {
-        "order_number": number, "customer_id": "C10000", "currency": "EUR", "placed_at": "2026-11-23T10:02:00Z",
+        "order_number": number,
+        "customer_id": "C10000",
+        "currency": "EUR",
+        "placed_at": "2026-11-23T10:02:00Z",
         "lines": [{"line_ref": "1", "sku": "TOTE-01", "quantity": 2, "unit_price": "6.50"}],
-        "shipping_address": {"name": "Ada Coffee Roasters GmbH", "street": "Hauptstr. 1", "postal_code": "10115",
-                             "city": "Berlin", "country": "DE"},
+        "shipping_address": {
+            "name": "Ada Coffee Roasters GmbH",
+            "street": "Hauptstr. 1",
+            "postal_code": "10115",
+            "city": "Berlin",
+            "country": "DE",
+        },
         "totals": {"net": "13.00", "tax": "0.00", "gross": "13.00"},
     }
 
@@ -52,15 +61,22 @@ def tote_order(number: str) -> dict[str, Any]:
 @pytest.fixture
 def live(database_url: str) -> Iterator[tuple[Any, Any, str]]:
     """The reference ERP, and the middleware served by waitress with its delivery worker running."""
+    from werkzeug.serving import make_server
+
     from erpsim import SimulatorServer
     from middleware.app import create_app
     from middleware.bootstrap import build_container
-    from werkzeug.serving import make_server
 
     with SimulatorServer() as sim:
         # a long backoff: once the ERP is back, only the admin's Retry makes the order go out now
-        settings = make_settings(database_url, erp_endpoint=sim.soap_url, erp_read_timeout=2.0,
-                                 erp_connect_timeout=1.0, delivery_backoff_base=300.0, delivery_backoff_cap=600.0)
+        settings = make_settings(
+            database_url,
+            erp_endpoint=sim.soap_url,
+            erp_read_timeout=2.0,
+            erp_connect_timeout=1.0,
+            delivery_backoff_base=300.0,
+            delivery_backoff_cap=600.0,
+        )
         container = build_container(settings)
         container.catalog.sync_from_erp()
         container.delivery_worker.start()
@@ -82,8 +98,11 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         try:
             yield chromium
         finally:
@@ -98,8 +117,12 @@ def test_an_admin_retries_an_order_that_failed_while_the_erp_was_down(live: Any,
     sim, container, base = live
     ARTIFACTS.mkdir(exist_ok=True)
     control(sim, "POST", "faults", {"outage": True})
-    response = requests.post(f"{base}/api/v1/orders", json=tote_order("WEB-880001"), timeout=10,
-                             headers={"Authorization": f"Bearer {SHOP_KEY}"})
+    response = requests.post(
+        f"{base}/api/v1/orders",
+        json=tote_order("WEB-880001"),
+        timeout=10,
+        headers={"Authorization": f"Bearer {SHOP_KEY}"},
+    )
     assert response.status_code == 202, response.text
     assert wait_for(lambda: _attempted(container, "WEB-880001")), "the delivery was never attempted"
     control(sim, "DELETE", "faults")  # the ERP is back; the order waits for its (long) backoff
@@ -135,6 +158,9 @@ def test_an_admin_retries_an_order_that_failed_while_the_erp_was_down(live: Any,
     assert page.locator("table.attention tr", has_text="WEB-880001").count() == 0
     assert page.locator("table.deviations tr", has_text="WEB-880001").count() == 1
     page.screenshot(path=str(ARTIFACTS / "admin-dashboard.png"), full_page=True)
+    page.goto(f"{base}/admin/audit")
+    assert "retry order" in page.inner_text("main")
+    page.screenshot(path=str(ARTIFACTS / "admin-audit.png"), full_page=True)
 
 
 def settings_password_absent(html: str, container: Any) -> bool:

@@ -20,8 +20,11 @@ from .conftest import ADMIN_PASSWORD, make_settings, place_order
 
 def _samples(client: Any) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     text = client.get("/metrics").get_data(as_text=True)
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def test_healthz_answers_while_the_process_is_alive(client: Any) -> None:
@@ -34,7 +37,9 @@ def test_readyz_is_503_with_a_reason_when_the_erp_cannot_be_reached(client: Any,
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         free_port = s.getsockname()[1]
-    container.observability.erp_reachability = ErpReachability(f"http://127.0.0.1:{free_port}/soap", None, 0.5)
+    container.observability.erp_reachability = ErpReachability(
+        f"http://127.0.0.1:{free_port}/soap", None, 0.5
+    )
     response = client.get("/readyz")
     assert response.status_code == 503
     body = response.get_json()
@@ -53,7 +58,9 @@ def test_readyz_is_200_when_database_and_erp_answer(client: Any, container: Any)
     assert response.get_json()["status"] == "ready"
 
 
-def test_readyz_trusts_a_recent_failed_erp_call_over_a_probe(client: Any, container: Any, fake_erp: Any) -> None:
+def test_readyz_trusts_a_recent_failed_erp_call_over_a_probe(
+    client: Any, container: Any, fake_erp: Any
+) -> None:
     fake_erp.down = True
     with pytest.raises(Exception):
         container.erp.simulate_prices("ERP-C10000", "EUR", [])
@@ -75,11 +82,15 @@ def test_metrics_count_requests_per_route_not_per_url(admin_client: Any) -> None
     admin_client.get("/admin/orders/A-1")
     admin_client.get("/admin/orders/A-2")
     samples = _samples(admin_client)
-    key = ("middleware_http_requests_total",
-           (("method", "GET"), ("route", "/admin/orders/<order_number>"), ("status", "404")))
+    key = (
+        "middleware_http_requests_total",
+        (("method", "GET"), ("route", "/admin/orders/<order_number>"), ("status", "404")),
+    )
     assert samples[key] == 2
-    assert ("middleware_http_request_duration_seconds_count",
-            (("method", "GET"), ("route", "/admin/orders/<order_number>"))) in samples
+    assert (
+        "middleware_http_request_duration_seconds_count",
+        (("method", "GET"), ("route", "/admin/orders/<order_number>")),
+    ) in samples
 
 
 def test_metrics_time_erp_calls_per_operation_and_outcome(client: Any, container: Any, fake_erp: Any) -> None:
@@ -89,7 +100,10 @@ def test_metrics_time_erp_calls_per_operation_and_outcome(client: Any, container
         container.erp.get_customer("ERP-C10000")
     samples = _samples(client)
     assert samples[("middleware_erp_calls_total", (("operation", "GetCustomer"), ("outcome", "ok")))] == 1
-    assert samples[("middleware_erp_calls_total", (("operation", "GetCustomer"), ("outcome", "unavailable")))] == 1
+    assert (
+        samples[("middleware_erp_calls_total", (("operation", "GetCustomer"), ("outcome", "unavailable")))]
+        == 1
+    )
     assert samples[("middleware_erp_call_duration_seconds_count", (("operation", "GetCustomer"),))] == 2
 
 
@@ -109,8 +123,10 @@ def test_every_app_has_its_own_registry(database_url: str, fake_erp: Any) -> Non
     try:
         clients = [create_app(container=c).test_client() for c in containers]
         clients[0].get("/healthz")
-        assert ("middleware_http_requests_total", (("method", "GET"), ("route", "/healthz"), ("status", "200"))) \
-            not in _samples(clients[1])
+        assert (
+            "middleware_http_requests_total",
+            (("method", "GET"), ("route", "/healthz"), ("status", "200")),
+        ) not in _samples(clients[1])
     finally:
         for c in containers:
             c.close()
@@ -123,7 +139,9 @@ def test_a_sane_request_id_is_echoed_and_a_bad_one_replaced(client: Any) -> None
     assert len(client.get("/healthz").headers["X-Request-ID"]) == 32
 
 
-def test_the_request_id_is_logged_with_the_request_and_its_erp_call(admin_client: Any, container: Any) -> None:
+def test_the_request_id_is_logged_with_the_request_and_its_erp_call(
+    admin_client: Any, container: Any
+) -> None:
     stream = io.StringIO()
     handler = logs.make_handler(make_settings("sqlite://", log_format="json"), stream)
     root = logging.getLogger()
@@ -132,15 +150,24 @@ def test_the_request_id_is_logged_with_the_request_and_its_erp_call(admin_client
     root.setLevel(logging.INFO)
     try:
         token = admin_client.get("/admin/prices").get_data(as_text=True).split('name="csrf_token" value="')[1]
-        admin_client.post("/admin/prices", headers={"X-Request-ID": "req-42"},
-                          data={"csrf_token": token.split('"')[0], "customer_id": "C10000", "sku": "PEN-01",
-                                "quantity": "5"})
+        admin_client.post(
+            "/admin/prices",
+            headers={"X-Request-ID": "req-42"},
+            data={
+                "csrf_token": token.split('"')[0],
+                "customer_id": "C10000",
+                "sku": "PEN-01",
+                "quantity": "5",
+            },
+        )
     finally:
         root.removeHandler(handler)
         root.setLevel(old_level)
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     erp = [line for line in lines if line["logger"] == "middleware.erp"]
-    access = [line for line in lines if line["logger"] == "middleware.access" and line["request_id"] == "req-42"]
+    access = [
+        line for line in lines if line["logger"] == "middleware.access" and line["request_id"] == "req-42"
+    ]
     assert [(e["erp_operation"], e["request_id"]) for e in erp] == [("SimulateSalesPrices", "req-42")]
     assert access and access[0]["path"] == "/admin/prices" and access[0]["status"] == 200
 

@@ -14,8 +14,9 @@ def _fail_delivery(admin_client: Any, container: Any, fake_erp: Any, number: str
     fake_erp.down = False
 
 
-def test_an_order_that_failed_while_the_erp_was_down_needs_attention(admin_client: Any, container: Any,
-                                                                      fake_erp: Any) -> None:
+def test_an_order_that_failed_while_the_erp_was_down_needs_attention(
+    admin_client: Any, container: Any, fake_erp: Any
+) -> None:
     _fail_delivery(admin_client, container, fake_erp, "WEB-200001")
     html = admin_client.get("/admin/panel/orders").get_data(as_text=True)
     assert "WEB-200001" in html
@@ -23,10 +24,13 @@ def test_an_order_that_failed_while_the_erp_was_down_needs_attention(admin_clien
     assert "Queue depth" in html
 
 
-def test_retry_delivers_the_order_once_the_erp_is_back(admin_client: Any, container: Any, fake_erp: Any) -> None:
+def test_retry_delivers_the_order_once_the_erp_is_back(
+    admin_client: Any, container: Any, fake_erp: Any
+) -> None:
     _fail_delivery(admin_client, container, fake_erp, "WEB-200002")
-    response = admin_client.post("/admin/orders/WEB-200002/retry",
-                                 data={"csrf_token": page_token(admin_client), "back": "/admin/"})
+    response = admin_client.post(
+        "/admin/orders/WEB-200002/retry", data={"csrf_token": page_token(admin_client), "back": "/admin/"}
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/admin/"
     container.delivery_worker.run_once()
     page = admin_client.get("/admin/orders/WEB-200002").get_data(as_text=True)
@@ -36,8 +40,9 @@ def test_retry_delivers_the_order_once_the_erp_is_back(admin_client: Any, contai
     assert ("retry_order", ADMIN_USER, "WEB-200002", "done") in actions
 
 
-def test_the_order_page_shows_the_timeline_and_the_failed_erp_call(admin_client: Any, container: Any,
-                                                                   fake_erp: Any) -> None:
+def test_the_order_page_shows_the_timeline_and_the_failed_erp_call(
+    admin_client: Any, container: Any, fake_erp: Any
+) -> None:
     _fail_delivery(admin_client, container, fake_erp, "WEB-200003")
     container.audit.flush()
     page = admin_client.get("/admin/orders/WEB-200003").get_data(as_text=True)
@@ -52,25 +57,33 @@ def test_retry_all_failed_queues_every_failed_order(admin_client: Any, container
     with container.db.write() as conn:  # an order the ERP rejected for good
         from middleware.store.order_tables import orders
 
-        conn.execute(orders.update().where(orders.c.order_number == "WEB-200004")
-                     .values(status=OrderStatus.REJECTED.value))
+        conn.execute(
+            orders.update()
+            .where(orders.c.order_number == "WEB-200004")
+            .values(status=OrderStatus.REJECTED.value)
+        )
     response = admin_client.post("/admin/orders/retry-failed", data={"csrf_token": page_token(admin_client)})
     assert response.status_code == 302
     follow = admin_client.get("/admin/").get_data(as_text=True)
-    assert "1 orders queued" in follow
+    assert "1 queued again" in follow
 
 
-def test_mark_resolved_takes_the_order_off_the_attention_list(admin_client: Any, container: Any,
-                                                              fake_erp: Any) -> None:
+def test_mark_resolved_takes_the_order_off_the_attention_list(
+    admin_client: Any, container: Any, fake_erp: Any
+) -> None:
     _fail_delivery(admin_client, container, fake_erp, "WEB-200005")
-    admin_client.post("/admin/orders/WEB-200005/resolve",
-                      data={"csrf_token": page_token(admin_client), "note": "entered by hand in the ERP"})
+    admin_client.post(
+        "/admin/orders/WEB-200005/resolve",
+        data={"csrf_token": page_token(admin_client), "note": "entered by hand in the ERP"},
+    )
     assert "WEB-200005" not in admin_client.get("/admin/panel/orders").get_data(as_text=True)
     page = admin_client.get("/admin/orders/WEB-200005").get_data(as_text=True)
     assert "resolve order" in page and ADMIN_USER in page
 
 
-def test_retrying_an_unknown_order_says_so_and_is_audited_as_failed(admin_client: Any, container: Any) -> None:
+def test_retrying_an_unknown_order_says_so_and_is_audited_as_failed(
+    admin_client: Any, container: Any
+) -> None:
     admin_client.post("/admin/orders/NOPE-1/retry", data={"csrf_token": page_token(admin_client)})
     assert "Not possible" in admin_client.get("/admin/").get_data(as_text=True)
     assert container.audit.recent("admin")[0].outcome == "failed"

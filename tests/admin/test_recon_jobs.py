@@ -11,9 +11,16 @@ from .conftest import ADMIN_USER, page_token
 
 def _finding(container: Any, subject: str = "WEB-900001") -> str:
     run_id = container.jobs.runs.start_run("reconcile_orders", container.clock.now())
-    container.findings.record("reconcile_orders", run_id, [
-        Finding(FindingKind.MISSING_IN_ERP, Severity.CRITICAL, subject, "accepted here, unknown to the ERP")],
-        container.clock.now())
+    container.findings.record(
+        "reconcile_orders",
+        run_id,
+        [
+            Finding(
+                FindingKind.MISSING_IN_ERP, Severity.CRITICAL, subject, "accepted here, unknown to the ERP"
+            )
+        ],
+        container.clock.now(),
+    )
     container.jobs.runs.finish_run(run_id, container.clock.now(), "ok", {"kind.missing_in_erp": 1})
     return container.reconciliation_admin.open_findings()[0].finding_id
 
@@ -27,8 +34,10 @@ def test_open_findings_show_by_kind_and_severity(admin_client: Any, container: A
 
 def test_resolving_a_finding_removes_it_and_records_who(admin_client: Any, container: Any) -> None:
     finding_id = _finding(container)
-    response = admin_client.post(f"/admin/findings/{finding_id}/resolve",
-                                 data={"csrf_token": page_token(admin_client), "note": "created by hand"})
+    response = admin_client.post(
+        f"/admin/findings/{finding_id}/resolve",
+        data={"csrf_token": page_token(admin_client), "note": "created by hand"},
+    )
     assert response.status_code == 302
     assert container.reconciliation_admin.open_findings() == []
     action = container.audit.recent("admin")[0]

@@ -22,14 +22,26 @@ API_KEY = "test-shop-key-123"
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
 
 MUG = Product(
-    sku="MUG-01", name="Mug", unit="PCS", list_price=Decimal("12.00"), currency="EUR", tax_class="standard",
+    sku="MUG-01",
+    name="Mug",
+    unit="PCS",
+    list_price=Decimal("12.00"),
+    currency="EUR",
+    tax_class="standard",
     options=(
-        ProductOption("color", "Colour", OptionKind.SELECT, True,
-                      (OptionValue("white", "White"), OptionValue("gold", "Gold"))),
+        ProductOption(
+            "color",
+            "Colour",
+            OptionKind.SELECT,
+            True,
+            (OptionValue("white", "White"), OptionValue("gold", "Gold")),
+        ),
         ProductOption("engraving", "Engraving", OptionKind.TEXT, False),
     ),
 )
-PEN = Product(sku="PEN-01", name="Pen", unit="PCS", list_price=Decimal("2.00"), currency="EUR", tax_class="standard")
+PEN = Product(
+    sku="PEN-01", name="Pen", unit="PCS", list_price=Decimal("2.00"), currency="EUR", tax_class="standard"
+)
 CUSTOMER = Customer("C10000", "ERP-C10000", "Ada Shop GmbH", "RETAIL", "RETAIL", "EUR", False)
 BLOCKED = Customer("C99999", "ERP-C99999", "Blocked AG", "RETAIL", "RETAIL", "EUR", False, blocked=True)
 
@@ -67,16 +79,33 @@ class FakeErp:
 
     def _erp_order(self, order: NewOrder, erp_customer_no: str) -> ErpOrder:
         lines = tuple(
-            ErpOrderLine((i + 1) * 10000, ln.sku, Decimal(ln.quantity), ln.configuration,
-                         ln.unit_price + self.unit_price_delta,
-                         round_money((ln.unit_price + self.unit_price_delta) * ln.quantity), Decimal("19"), Decimal(0))
+            ErpOrderLine(
+                (i + 1) * 10000,
+                ln.sku,
+                Decimal(ln.quantity),
+                ln.configuration,
+                ln.unit_price + self.unit_price_delta,
+                round_money((ln.unit_price + self.unit_price_delta) * ln.quantity),
+                Decimal("19"),
+                Decimal(0),
+            )
             for i, ln in enumerate(order.lines)
         )
         net = round_money(sum((ln.net_amount for ln in lines), Decimal(0)) - self.invoice_discount)
         tax = round_money(net * Decimal("0.19"))
-        return ErpOrder(f"SO-{len(self.orders) + 1:06d}", order.order_number, erp_customer_no, order.currency,
-                        OrderStatus.ACCEPTED, lines, self.invoice_discount, net, tax, net + tax,
-                        datetime.now(UTC))
+        return ErpOrder(
+            f"SO-{len(self.orders) + 1:06d}",
+            order.order_number,
+            erp_customer_no,
+            order.currency,
+            OrderStatus.ACCEPTED,
+            lines,
+            self.invoice_discount,
+            net,
+            tax,
+            net + tax,
+            datetime.now(UTC),
+        )
 
     def create_sales_order(self, order: NewOrder, erp_customer_no: str) -> ErpOrder:
         """Create (or fail as planned); a second create of the same number is a duplicate fault."""
@@ -121,12 +150,27 @@ class FakeErp:
 def order_body(number: str = "WEB-100001", **changes: Any) -> dict[str, Any]:
     """A valid POST /api/v1/orders body."""
     body: dict[str, Any] = {
-        "order_number": number, "customer_id": "C10000", "currency": "EUR", "placed_at": "2026-11-23T10:02:00Z",
-        "lines": [{"line_ref": "1", "sku": "MUG-01", "quantity": 60,
-                   "options": {"color": "gold", "engraving": "Happy Birthday"},
-                   "unit_price": "12.73", "quote_id": "q_1"}],
-        "shipping_address": {"name": "Ada Shop GmbH", "street": "Hauptstr. 1", "postal_code": "10115",
-                             "city": "Berlin", "country": "DE"},
+        "order_number": number,
+        "customer_id": "C10000",
+        "currency": "EUR",
+        "placed_at": "2026-11-23T10:02:00Z",
+        "lines": [
+            {
+                "line_ref": "1",
+                "sku": "MUG-01",
+                "quantity": 60,
+                "options": {"color": "gold", "engraving": "Happy Birthday"},
+                "unit_price": "12.73",
+                "quote_id": "q_1",
+            }
+        ],
+        "shipping_address": {
+            "name": "Ada Shop GmbH",
+            "street": "Hauptstr. 1",
+            "postal_code": "10115",
+            "city": "Berlin",
+            "country": "DE",
+        },
         "totals": {"net": "763.80", "tax": "145.12", "gross": "908.92"},
     }
     body.update(changes)
@@ -136,8 +180,12 @@ def order_body(number: str = "WEB-100001", **changes: Any) -> dict[str, Any]:
 def make_settings(database_url: str, **overrides: Any) -> Settings:
     """Settings for tests: fast backoff, short leases."""
     values: dict[str, Any] = dict(
-        database_url=database_url, shop_api_keys=(API_KEY,), delivery_backoff_base=0.01, delivery_backoff_cap=0.05,
-        delivery_lease_seconds=30, delivery_poll_interval=0.05,
+        database_url=database_url,
+        shop_api_keys=(API_KEY,),
+        delivery_backoff_base=0.01,
+        delivery_backoff_cap=0.05,
+        delivery_lease_seconds=30,
+        delivery_poll_interval=0.05,
     )
     values.update(overrides)
     return Settings.from_env({}, **values)

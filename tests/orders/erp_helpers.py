@@ -25,11 +25,26 @@ def erp_orders(sim_url: str) -> dict[str, list[dict[str, Any]]]:
 def tote_order(number: str, quantity: int = 2) -> dict[str, Any]:
     """An order of the demo catalog's tote bags for customer C10000."""
     return {
-        "order_number": number, "customer_id": "C10000", "currency": "EUR", "placed_at": "2026-11-23T10:02:00Z",
-        "lines": [{"line_ref": "1", "sku": "TOTE-01", "quantity": quantity, "unit_price": "6.50"},
-                  {"line_ref": "2", "sku": "MUG-01", "quantity": 1, "options": {"color": "gold"},
-                   "unit_price": "10.00"}],
-        "shipping_address": {"name": "Ada Coffee Roasters GmbH", "street": "Hauptstr. 1", "postal_code": "10115",
-                             "city": "Berlin", "country": "DE"},
+        "order_number": number,
+        "customer_id": "C10000",
+        "currency": "EUR",
+        "placed_at": "2026-11-23T10:02:00Z",
+        "lines": [
+            {"line_ref": "1", "sku": "TOTE-01", "quantity": quantity, "unit_price": "6.50"},
+            {
+                "line_ref": "2",
+                "sku": "MUG-01",
+                "quantity": 1,
+                "options": {"color": "gold"},
+                "unit_price": "10.00",
+            },
+        ],
+        "shipping_address": {
+            "name": "Ada Coffee Roasters GmbH",
+            "street": "Hauptstr. 1",
+            "postal_code": "10115",
+            "city": "Berlin",
+            "country": "DE",
+        },
         "totals": {"net": f"{6.5 * quantity + 10:.2f}", "tax": "0.00", "gross": f"{6.5 * quantity + 10:.2f}"},
     }

@@ -23,15 +23,37 @@ def free_port() -> int:
 class Middleware:
     """A middleware subprocess; `kill()` sends SIGKILL, `stop()` SIGTERM."""
 
-    def __init__(self, database_url: str, erp_endpoint: str, env: dict[str, str] | None = None,
-                 sync: bool = True, log: Any = None, port: int = 0) -> None:
-        command = [sys.executable, "-m", "tests.orders.launcher", "--database-url", database_url,
-                   "--erp-endpoint", erp_endpoint, "--port", str(port)]
+    def __init__(
+        self,
+        database_url: str,
+        erp_endpoint: str,
+        env: dict[str, str] | None = None,
+        sync: bool = True,
+        log: Any = None,
+        port: int = 0,
+    ) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "tests.orders.launcher",
+            "--database-url",
+            database_url,
+            "--erp-endpoint",
+            erp_endpoint,
+            "--port",
+            str(port),
+        ]
         if not sync:
             command.append("--no-sync")
         environment = {**os.environ, **(env or {})}
-        self.proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE,
-                                     stderr=log or subprocess.DEVNULL, text=True)
+        self.proc = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=log or subprocess.DEVNULL,
+            text=True,
+        )
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
         if not line.startswith("MIDDLEWARE READY "):

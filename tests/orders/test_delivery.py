@@ -192,8 +192,11 @@ def test_an_invoice_discount_is_an_explained_deviation_that_does_not_hold(databa
     c = seeded_container(database_url, erp, clock, price_deviation_policy="hold_for_review")
     try:
         client = create_app(container=c).test_client()
-        place(client, lines=[{"line_ref": "1", "sku": "PEN-01", "quantity": 1000, "unit_price": "2.00"}],
-              totals={"net": "2000.00", "tax": "380.00", "gross": "2380.00"})
+        place(
+            client,
+            lines=[{"line_ref": "1", "sku": "PEN-01", "quantity": 1000, "unit_price": "2.00"}],
+            totals={"net": "2000.00", "tax": "380.00", "gross": "2380.00"},
+        )
         erp.invoice_discount = Decimal("40.00")
         deliver(c, clock)
         record = c.orders.get("WEB-1")[0]

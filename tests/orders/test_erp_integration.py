@@ -27,8 +27,14 @@ def sim() -> Iterator[SimulatorServer]:
 def live(sim, database_url):  # type: ignore[no-untyped-def]
     sim.app.reset()
     control(sim.url, "DELETE", "faults")
-    settings = make_settings(database_url, erp_endpoint=sim.soap_url, erp_read_timeout=0.5,
-                             erp_connect_timeout=0.5, delivery_backoff_base=0.05, delivery_backoff_cap=0.2)
+    settings = make_settings(
+        database_url,
+        erp_endpoint=sim.soap_url,
+        erp_read_timeout=0.5,
+        erp_connect_timeout=0.5,
+        delivery_backoff_base=0.05,
+        delivery_backoff_cap=0.2,
+    )
     container = build_container(settings)
     container.catalog.sync_from_erp()
     container.delivery_worker.start()

@@ -76,7 +76,11 @@ def test_ten_concurrent_identical_posts_create_one_order(container):
     for t in threads:
         t.join()
     assert statuses == [202] * 10
-    assert count(container, orders) == 1 and count(container, outbox) == 1 and count(container, order_events) == 1
+    assert (
+        count(container, orders) == 1
+        and count(container, outbox) == 1
+        and count(container, order_events) == 1
+    )
 
 
 def _lines(n: int) -> list[dict]:
@@ -97,8 +101,19 @@ def _lines(n: int) -> list[dict]:
         ({"placed_at": "2026-11-23T10:02:00"}, 422, "placed_at"),
         ({"totals": {"net": "1.001", "tax": "0", "gross": "1"}}, 422, "totals.net"),
         ({"surprise": 1}, 422, "surprise: unknown field"),
-        ({"shipping_address": {"name": "A", "street": "B", "postal_code": "1", "city": "C", "country": "Germany"}},
-         422, "shipping_address.country"),
+        (
+            {
+                "shipping_address": {
+                    "name": "A",
+                    "street": "B",
+                    "postal_code": "1",
+                    "city": "C",
+                    "country": "Germany",
+                }
+            },
+            422,
+            "shipping_address.country",
+        ),
     ],
 )
 def test_invalid_orders_get_a_precise_problem(client, changes, status, needle):

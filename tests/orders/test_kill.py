@@ -1,4 +1,4 @@
-"""The middleware killed with SIGKILL during delivery and restarted: every order is in the ERP exactly once."""
+"""The middleware SIGKILLed during delivery and restarted: every order is in the ERP exactly once."""
 
 from __future__ import annotations
 
@@ -14,26 +14,38 @@ from .processes import Middleware
 
 HEADERS = {"Authorization": f"Bearer {API_KEY}"}
 ENV = {
-    "MIDDLEWARE_SHOP_API_KEYS": API_KEY, "MIDDLEWARE_DELIVERY_LEASE_SECONDS": "2",
-    "MIDDLEWARE_DELIVERY_BACKOFF_BASE": "0.1", "MIDDLEWARE_DELIVERY_BACKOFF_CAP": "0.5",
-    "MIDDLEWARE_ERP_READ_TIMEOUT": "1", "MIDDLEWARE_DELIVERY_POLL_INTERVAL": "0.2",
+    "MIDDLEWARE_SHOP_API_KEYS": API_KEY,
+    "MIDDLEWARE_DELIVERY_LEASE_SECONDS": "2",
+    "MIDDLEWARE_DELIVERY_BACKOFF_BASE": "0.1",
+    "MIDDLEWARE_DELIVERY_BACKOFF_CAP": "0.5",
+    "MIDDLEWARE_ERP_READ_TIMEOUT": "1",
+    "MIDDLEWARE_DELIVERY_POLL_INTERVAL": "0.2",
     "MIDDLEWARE_DELIVERY_CONCURRENCY": "4",
 }
 
 
 def _statuses(url: str, numbers: list[str]) -> list[str]:
-    return [requests.get(f"{url}/api/v1/orders/{n}", headers=HEADERS, timeout=5).json()["status"] for n in numbers]
+    return [
+        requests.get(f"{url}/api/v1/orders/{n}", headers=HEADERS, timeout=5).json()["status"] for n in numbers
+    ]
 
 
 def test_sigkill_during_delivery_then_restart_leaves_every_order_in_the_erp_once(database_url):
     numbers = [f"KILL-{n}" for n in range(40)]
     with SimulatorServer() as sim:
         # slow ERP and some time-outs after commit: the kill lands with calls in flight
-        control(sim.url, "POST", "faults", {"latency_ms": 80, "timeout_after_commit_rate": 0.2, "hang_seconds": 1.5})
+        control(
+            sim.url,
+            "POST",
+            "faults",
+            {"latency_ms": 80, "timeout_after_commit_rate": 0.2, "hang_seconds": 1.5},
+        )
         first = Middleware(database_url, sim.soap_url, ENV)
         try:
             for number in numbers:
-                answer = requests.post(f"{first.url}/api/v1/orders", json=tote_order(number), headers=HEADERS, timeout=5)
+                answer = requests.post(
+                    f"{first.url}/api/v1/orders", json=tote_order(number), headers=HEADERS, timeout=5
+                )
                 assert answer.status_code == 202, answer.text
             time.sleep(0.4)
         finally:

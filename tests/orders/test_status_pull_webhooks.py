@@ -11,21 +11,23 @@ from middleware.store.order_repo import SqlTransactions
 from .conftest import AUTH, order_body, seeded_container
 from .test_delivery import deliver, place, status
 
-A, I, U = UpdateOutcome.APPLIED, UpdateOutcome.IGNORED, UpdateOutcome.UNKNOWN_ORDER
+A, IGN, U = UpdateOutcome.APPLIED, UpdateOutcome.IGNORED, UpdateOutcome.UNKNOWN_ORDER
 
 
 def test_status_reports_apply_once_and_never_move_backwards(client, container, clock):
     place(client)
     deliver(container, clock)
     apply = container.order_status.apply_status_updates
-    results = apply([
-        StatusUpdate("WEB-1", OrderStatus.SHIPPED, "SO-000001", tracking_no="TRK1"),
-        StatusUpdate("WEB-1", OrderStatus.SHIPPED, "SO-000001"),
-        StatusUpdate("WEB-1", OrderStatus.RELEASED),
-        StatusUpdate("NOPE", OrderStatus.SHIPPED),
-        StatusUpdate("WEB-1", OrderStatus.INVOICED, "SO-999999"),
-    ])
-    assert [r.outcome for r in results] == [A, I, I, U, I]
+    results = apply(
+        [
+            StatusUpdate("WEB-1", OrderStatus.SHIPPED, "SO-000001", tracking_no="TRK1"),
+            StatusUpdate("WEB-1", OrderStatus.SHIPPED, "SO-000001"),
+            StatusUpdate("WEB-1", OrderStatus.RELEASED),
+            StatusUpdate("NOPE", OrderStatus.SHIPPED),
+            StatusUpdate("WEB-1", OrderStatus.INVOICED, "SO-999999"),
+        ]
+    )
+    assert [r.outcome for r in results] == [A, IGN, IGN, U, IGN]
     assert status(container) is OrderStatus.SHIPPED
     shipped = [e for e in container.orders.get("WEB-1")[1] if e.status is OrderStatus.SHIPPED]
     assert shipped[0].detail["tracking_no"] == "TRK1"
@@ -34,7 +36,9 @@ def test_status_reports_apply_once_and_never_move_backwards(client, container, c
 def test_a_status_report_found_by_erp_number_alone_applies(client, container, clock):
     place(client)
     deliver(container, clock)
-    [result] = container.order_status.apply_status_updates([StatusUpdate("", OrderStatus.INVOICED, "SO-000001")])
+    [result] = container.order_status.apply_status_updates(
+        [StatusUpdate("", OrderStatus.INVOICED, "SO-000001")]
+    )
     assert result.outcome is A and result.order_number == "WEB-1"
 
 
@@ -60,9 +64,10 @@ def test_pull_mode_offers_orders_under_a_lease_and_takes_acknowledgements(databa
         offered = c.pull_delivery.fetch_new_orders(10, lease_seconds=30)
         assert sorted(r.order_number for r in offered) == ["P-1", "P-2"]
         assert c.pull_delivery.fetch_new_orders(10, lease_seconds=30) == []
-        results = c.pull_delivery.acknowledge_orders([OrderAck("P-1", "SO-1"), OrderAck("P-1", "SO-1"),
-                                                      OrderAck("NOPE", "SO-9")])
-        assert [r.outcome for r in results] == [A, I, U]
+        results = c.pull_delivery.acknowledge_orders(
+            [OrderAck("P-1", "SO-1"), OrderAck("P-1", "SO-1"), OrderAck("NOPE", "SO-9")]
+        )
+        assert [r.outcome for r in results] == [A, IGN, U]
         assert results[1].reason == "already acknowledged"
         clock.advance(31)
         again = c.pull_delivery.fetch_new_orders(10)
@@ -95,8 +100,13 @@ class RecordingTransport:
 
 
 def test_status_changes_are_sent_as_signed_webhooks_with_retries(database_url, erp, clock):
-    c = seeded_container(database_url, erp, clock, status_webhook_url="http://127.0.0.1:9/hook",
-                         status_webhook_secret="hook-secret")
+    c = seeded_container(
+        database_url,
+        erp,
+        clock,
+        status_webhook_url="http://127.0.0.1:9/hook",
+        status_webhook_secret="hook-secret",
+    )
     try:
         transport = RecordingTransport([500])
         c.webhooks.transport = transport
@@ -106,7 +116,7 @@ def test_status_changes_are_sent_as_signed_webhooks_with_retries(database_url, e
         deliver(c, clock, rounds=3)
         assert status(c, "WEB-1") is OrderStatus.ACCEPTED
         assert len(transport.posts) == 2  # the 500 was retried
-        url, body, headers = transport.posts[-1]
+        _url, body, headers = transport.posts[-1]
         event = json.loads(body)
         assert event["type"] == "order.status_changed" and event["status"] == "accepted"
         assert event["erp_order_number"] == "SO-000001"

@@ -43,7 +43,9 @@ def test_the_worker_retries_in_the_background_until_the_erp_is_back(database_url
         client = create_app(container=c).test_client()
         for n in range(5):
             client.post("/api/v1/orders", json=order_body(f"W-{n}"), headers=AUTH)
-        assert wait_for(lambda: all(c.orders.get(f"W-{n}")[0].status is OrderStatus.ACCEPTED for n in range(5)))
+        assert wait_for(
+            lambda: all(c.orders.get(f"W-{n}")[0].status is OrderStatus.ACCEPTED for n in range(5))
+        )
         assert erp.created == 5
     finally:
         c.close()

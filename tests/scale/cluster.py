@@ -7,8 +7,8 @@ import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -94,22 +94,18 @@ def node_env(database_url: str, erp_soap_url: str, **settings: Any) -> dict[str,
     return env
 
 
-def worker_command() -> list[str]:
-    """`python run.py worker` once it exists, else the tiny launcher beside this file."""
-    from middleware.cli import build_parser
-
-    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    if "worker" in commands:
-        return [sys.executable, str(ROOT / "run.py"), "worker"]
-    return [sys.executable, "-m", "tests.scale.worker_launcher"]
+WORKER_COMMAND = [sys.executable, str(ROOT / "run.py"), "worker"]
 
 
-def start_workers(count: int, env: dict[str, str], log_dir: Path) -> list[subprocess.Popen[bytes]]:
-    """Start `count` worker processes, each logging to a file of its own."""
+def start_workers(
+    count: int, env: dict[str, str], log_dir: Path, first: int = 0
+) -> list[subprocess.Popen[bytes]]:
+    """Start `count` `run.py worker` processes, each logging to its own file (worker-<first + i>.log)."""
     procs = []
-    for i in range(count):
-        log = open(log_dir / f"worker-{i}.log", "wb")  # noqa: SIM115  (closed with the process)
-        procs.append(subprocess.Popen(worker_command(), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+    for i in range(first, first + count):
+        with open(log_dir / f"worker-{i}.log", "wb") as log:  # the child keeps its own copy of the handle
+            procs.append(subprocess.Popen(WORKER_COMMAND, cwd=ROOT, env=env, stdout=log,
+                                          stderr=subprocess.STDOUT))
     return procs
 
 

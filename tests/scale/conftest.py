@@ -23,7 +23,7 @@ def erp() -> Iterator[Any]:
 
 @pytest.fixture
 def pg_schema() -> Iterator[Callable[[str], str]]:
-    """Make a fresh, migrated schema on the test PostgreSQL: returns a URL whose search path is that schema."""
+    """Make fresh, migrated schemas on the test PostgreSQL: a URL whose search path is the schema."""
     if not PG_URL:
         pytest.skip("MIDDLEWARE_TEST_DATABASE_URL is not set (needs PostgreSQL)")
     made: list[str] = []

@@ -73,7 +73,8 @@ def test_three_workers_deliver_2000_orders_through_erp_faults_each_exactly_once_
     in_erp = collections.Counter(o["external_document_no"] for o in cluster.erp_orders(erp.control_url))
     assert len(in_erp) == ORDERS and set(in_erp.values()) == {1}, "an order is missing or doubled in the ERP"
     with db.read() as conn:
-        ours = {row[0]: row[1] for row in conn.execute(select(orders.c.order_number, orders.c.erp_order_number))}
+        rows = conn.execute(select(orders.c.order_number, orders.c.erp_order_number))
+        ours = {row[0]: row[1] for row in rows}
     by_ext = {o["external_document_no"]: o["no"] for o in cluster.erp_orders(erp.control_url)}
     assert ours == by_ext
     create = cluster.erp_stats(erp.control_url)["operations"]["CreateSalesOrder"]
@@ -102,4 +103,5 @@ def _attempt_outcomes(db: Database) -> dict[str, collections.Counter[str]]:
 
 
 def _logs(folder: Path) -> str:
-    return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(folder.glob("*.log")))
+    logs = sorted(folder.glob("*.log"))
+    return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in logs)
