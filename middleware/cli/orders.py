@@ -72,10 +72,10 @@ def run_worker(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     configure_logging(settings)
     container = build_container(settings)
-    container.start_background()
-    raise_on_sigterm()
-    print(f"worker running ({container.delivery_worker.owner}); stop with SIGTERM", flush=True)
     try:
+        container.start_background()
+        raise_on_sigterm()
+        print(f"worker running ({container.delivery_worker.owner}); stop with SIGTERM", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass

@@ -10,23 +10,27 @@ from urllib.parse import quote
 from flask import Response, current_app, jsonify, request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
-from ..domain.configuration import MAX_OPTIONS, MAX_VALUE_LENGTH, Configuration
+from ..domain.configuration import MAX_OPTIONS, Configuration
 from ..domain.money import format_amount
 from ..domain.orders import MAX_LINES, Address, NewOrder, OrderEvent, OrderLine, OrderRecord, OrderTotals
 from ..domain.pricing import MAX_QUANTITY
 from ..errors import InputError
 from . import api
+from .fields import NO_CONTROLS, Code64, OptionValueText
 from .openapi import Problem, documented
 from .parsing import parse_json
 
 # printable, no control characters, not only blanks: it is used in URLs and sent to the ERP
 _PRINTABLE = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
 OrderNumber = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_PRINTABLE)]
-Text64 = Annotated[str, StringConstraints(min_length=1, max_length=64, strip_whitespace=True)]
-Text100 = Annotated[str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True)]
-OptionCode = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-OptionText = Annotated[str, StringConstraints(max_length=MAX_VALUE_LENGTH)]
+Text64 = Annotated[str, StringConstraints(min_length=1, max_length=64, strip_whitespace=True, pattern=NO_CONTROLS)]
+Text100 = Annotated[
+    str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True, pattern=NO_CONTROLS)
+]
+OptionCode = Code64
+OptionText = OptionValueText
 Amount = Annotated[str, Field(pattern=r"^\d{1,12}(\.\d{1,2})?$", examples=["12.73"])]
+QuoteId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=NO_CONTROLS)]
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
@@ -39,7 +43,7 @@ class OrderLineIn(BaseModel):
     quantity: Annotated[StrictInt, Field(gt=0, le=MAX_QUANTITY)]
     options: Annotated[dict[OptionCode, OptionText], Field(max_length=MAX_OPTIONS)] = {}
     unit_price: Amount
-    quote_id: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
+    quote_id: QuoteId | None = None
 
 
 class AddressIn(BaseModel):
@@ -48,8 +52,10 @@ class AddressIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: Text100
     street: Text100
-    street2: Annotated[str, StringConstraints(max_length=100)] = ""
-    postal_code: Annotated[str, StringConstraints(min_length=1, max_length=20, strip_whitespace=True)]
+    street2: Annotated[str, StringConstraints(max_length=100, pattern=NO_CONTROLS)] = ""
+    postal_code: Annotated[
+        str, StringConstraints(min_length=1, max_length=20, strip_whitespace=True, pattern=NO_CONTROLS)
+    ]
     city: Text100
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$", examples=["DE"])]
 

@@ -28,11 +28,14 @@ class SchemaMismatch(MiddlewareError):
 
 def script_location() -> Path:
     """The `migrations/` folder: the source tree's, else the one installed as data files."""
-    here = Path(__file__).resolve().parents[2] / "migrations"
+    source_tree = Path(__file__).resolve().parents[2]
+    here = source_tree / "migrations"
     installed = Path(sys.prefix) / "share" / "erp-middleware" / "migrations"
-    for folder in (here, installed):
-        if (folder / "env.py").is_file():
-            return folder
+    # a wheel install has site-packages as parents[2]: only trust it when it is really our source tree
+    if (source_tree / "setup.cfg").is_file() and (here / "env.py").is_file():
+        return here
+    if (installed / "env.py").is_file():
+        return installed
     raise MiddlewareError(f"migrations folder not found (looked in {here} and {installed})")
 
 
@@ -64,6 +67,23 @@ def current(database_url: str) -> str | None:
             return MigrationContext.configure(conn).get_current_revision()
     finally:
         db.dispose()
+
+
+def ensure_current(database_url: str) -> str:
+    """Raise SchemaMismatch unless the database is at the code's head (start-up check of serve/worker).
+
+    A database at a revision this code does not know is newer: during a rolling upgrade the old nodes
+    keep running on the migrated schema (migrations only add), so that is allowed and reported."""
+    revision, newest = current(database_url), head()
+    if revision == newest:
+        return f"database schema at revision {revision}"
+    known = {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if revision is None or revision in known:
+        raise SchemaMismatch(
+            f"database schema is at revision {revision or 'none (empty)'} but this version needs {newest}: "
+            "run `python run.py db upgrade` first"
+        )
+    return f"database schema at revision {revision}, newer than this version's {newest} (rolling upgrade)"
 
 
 def differences(conn: Connection, target: MetaData = metadata) -> list[Any]:

@@ -31,11 +31,11 @@ def main() -> int:
     if not args.no_sync:
         container.catalog.sync_from_erp()
     server = WebServer(create_app(container=container), "127.0.0.1", args.port, settings.web_threads)
-    if settings.run_worker_in_web:
-        container.delivery_worker.start()
-    raise_on_sigterm()
-    print(READY + server.url, flush=True)
     try:
+        if settings.run_worker_in_web:
+            container.delivery_worker.start()
+        raise_on_sigterm()
+        print(READY + server.url, flush=True)
         server.run()
     except KeyboardInterrupt:
         pass

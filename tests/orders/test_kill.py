@@ -47,7 +47,9 @@ def test_sigkill_during_delivery_then_restart_leaves_every_order_in_the_erp_once
                     f"{first.url}/api/v1/orders", json=tote_order(number), headers=HEADERS, timeout=5
                 )
                 assert answer.status_code == 202, answer.text
-            time.sleep(0.4)
+            deadline = time.monotonic() + 15
+            while len(erp_orders(sim.url)) < 5 and time.monotonic() < deadline:
+                time.sleep(0.02)
         finally:
             first.kill()
         assert 0 < len(erp_orders(sim.url)) < len(numbers)  # killed mid-way

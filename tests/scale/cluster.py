@@ -28,6 +28,8 @@ from middleware.store.order_tables import orders
 ROOT = Path(__file__).resolve().parents[2]
 ERP_PASSWORD = "scale-erp-secret"
 DELIVERED = ("accepted", "on_hold", "shipped", "invoiced")
+JOBS_OFF = {"schedule_reconcile_orders": "off", "schedule_catalog_sync": "off", "schedule_price_check": "off",
+            "schedule_housekeeping": "off"}
 
 
 def schema_url(base_url: str, schema: str) -> str:

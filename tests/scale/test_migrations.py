@@ -92,3 +92,19 @@ def test_the_db_commands_upgrade_report_and_check(sqlite_url: str, capsys) -> No
     assert main(["db", "--url", sqlite_url, "check"]) == 0
     assert main(["db", "--url", sqlite_url, "current"]) == 0
     assert "up to date" in capsys.readouterr().out
+
+
+def test_start_up_is_refused_until_the_database_is_migrated(sqlite_url: str) -> None:
+    with pytest.raises(migrate.SchemaMismatch, match=r"run `python run\.py db upgrade`"):
+        migrate.ensure_current(sqlite_url)
+    migrate.upgrade(sqlite_url)
+    assert "at revision" in migrate.ensure_current(sqlite_url)
+
+
+def test_an_old_node_may_start_on_a_schema_migrated_by_a_newer_version(sqlite_url: str) -> None:
+    migrate.upgrade(sqlite_url)
+    engine = create_engine(sqlite_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'f00dfeed'"))
+    engine.dispose()
+    assert "rolling upgrade" in migrate.ensure_current(sqlite_url)

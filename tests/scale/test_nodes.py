@@ -23,7 +23,8 @@ SHOP = {"Authorization": "Bearer scale-shop-key-1"}
 QUERY = {"customer_id": "C10000", "currency": "EUR",
          "items": [{"line_ref": "1", "sku": "MUG-01", "quantity": 60, "options": {"color": "gold"}}]}
 NOTIFY = """<?xml version="1.0" encoding="utf-8"?>
-<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="urn:shop-middleware:erp:v1">
+<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"
+                  xmlns:m="urn:shop-middleware:erp:v1">
   <soapenv:Body><m:NotifyPriceChange><m:ItemNos><m:ItemNo>MUG-01</m:ItemNo></m:ItemNos></m:NotifyPriceChange>
   </soapenv:Body></soapenv:Envelope>"""
 
@@ -56,8 +57,7 @@ def two_nodes(erp: Any, pg_schema: Any, tmp_path: Path) -> Iterator[tuple[str, s
     """Web nodes A and B (B also runs its background components, which include the listener)."""
     url = pg_schema("scale_nodes")
     cluster.seeding_container(url, erp.soap_url).close()
-    env = cluster.node_env(url, erp.soap_url, price_cache_ttl=300, schedule_reconcile_orders="off",
-                           schedule_catalog_sync="off", schedule_price_check="off", schedule_housekeeping="off")
+    env = cluster.node_env(url, erp.soap_url, price_cache_ttl=300, **cluster.JOBS_OFF)
     a, a_url = _serve(env, tmp_path / "a.log")
     b, b_url = _serve(env, tmp_path / "b.log", "--with-worker")
     yield a_url, b_url
@@ -70,13 +70,16 @@ def _source(node: str) -> str:
     return str(reply.json()["lines"][0]["source"])
 
 
-def test_a_price_change_notified_to_node_a_drops_the_quote_cached_on_node_b(two_nodes: tuple[str, str]) -> None:
+def test_a_price_change_notified_to_node_a_drops_the_quote_cached_on_node_b(
+    two_nodes: tuple[str, str],
+) -> None:
     a, b = two_nodes
     assert _source(b) == "erp"
     assert _source(b) == "cache"
     time.sleep(0.5)  # B's listener connects in the background after start-up
-    reply = requests.post(f"{a}/soap/", data=NOTIFY.encode(), auth=("erp", "scale-soap-secret"), timeout=10,
-                          headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": "NotifyPriceChange"})
+    headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": "NotifyPriceChange"}
+    reply = requests.post(f"{a}/soap/", data=NOTIFY.encode(), auth=("erp", "scale-soap-secret"),
+                          headers=headers, timeout=10)
     assert reply.status_code == 200, reply.text
     sent = time.monotonic()
     assert cluster.wait_until(lambda: _source(b) == "erp", timeout=1.0, interval=0.05), (

@@ -34,9 +34,8 @@ def _runs(db: Database) -> list[tuple[float, str]]:
 
 def _gaps_between_runs(nodes: int, erp: Any, url: str, logs: Path) -> list[float]:
     """Start `nodes` schedulers out of phase, watch TICKS ticks, return the gaps between real runs."""
-    env = cluster.node_env(url, erp.soap_url, schedule_reconcile_orders=f"{int(INTERVAL)}s",
-                           schedule_catalog_sync="off", schedule_price_check="off",
-                           schedule_housekeeping="off")
+    env = cluster.node_env(url, erp.soap_url, **{**cluster.JOBS_OFF,
+                                                 "schedule_reconcile_orders": f"{int(INTERVAL)}s"})
     db = Database(url)
     workers = []
     try:
