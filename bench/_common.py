@@ -123,10 +123,11 @@ def start_erp(latency_ms: float = 0, threads: int = 16) -> Process:
 
 def start_middleware(erp_url: str, data_dir: str, extra_env: dict[str, str] | None = None,
                      command: list[str] | None = None) -> Process:
-    """`python run.py serve` (the production command: waitress, web_threads) on a migrated SQLite db."""
+    """`python run.py serve` (the production command: waitress, web_threads) after `db upgrade` and `sync`."""
     env = {**bench_env(f"{erp_url}/soap", f"sqlite:///{data_dir}/bench.db"), **(extra_env or {})}
-    subprocess.run([sys.executable, "run.py", "db", "upgrade"], cwd=ROOT, env={**os.environ, **env},
-                   check=True, capture_output=True)
+    for step in (["db", "upgrade"], ["sync"]):  # what a deployment (and the worker's schedule) has done
+        subprocess.run([sys.executable, "run.py", *step], cwd=ROOT, env={**os.environ, **env},
+                       check=True, capture_output=True)
     argv = command or [sys.executable, "run.py", "serve", "--port", "0"]
     return Process(argv, "serving on", env)
 
@@ -278,8 +279,10 @@ def sequential(call: Callable[[int], int], count: int, warmup: int = 5) -> Run:
     return Run(latencies, time.perf_counter() - started, statuses)
 
 
-def closed_loop(url: str, raw: bytes, clients: int, seconds: float, warmup: float = 0.3) -> Run:
-    """`clients` keep-alive connections sending `raw` back to back for `seconds` (throughput)."""
+def closed_loop(url: str, raw: bytes | Callable[[], bytes], clients: int, seconds: float,
+                warmup: float = 0.3) -> Run:
+    """`clients` keep-alive connections sending `raw` (or `raw()`) back to back for `seconds` (throughput)."""
+    make = raw if callable(raw) else (lambda: raw)
     times = {"measure": 0.0, "stop": 0.0}
     lock = threading.Lock()
     latencies: list[float] = []
@@ -289,13 +292,15 @@ def closed_loop(url: str, raw: bytes, clients: int, seconds: float, warmup: floa
 
     def worker() -> None:
         client, mine, codes = RawClient(url), [], Counter[int]()
-        client.send(raw)
+        client.send(make())
         connected.wait()
         release.wait()
         while time.perf_counter() < times["measure"]:  # every client warm before timing starts
-            client.send(raw)
-        while (t0 := time.perf_counter()) < times["stop"]:
-            codes[client.send(raw)[0]] += 1
+            client.send(make())
+        while time.perf_counter() < times["stop"]:
+            request = make()
+            t0 = time.perf_counter()
+            codes[client.send(request)[0]] += 1
             mine.append((time.perf_counter() - t0) * 1000)
         client.close()
         with lock:

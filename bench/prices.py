@@ -18,6 +18,7 @@ import argparse
 import json
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import count
@@ -26,10 +27,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
+from _common import (
     ERP_PASS,
     ERP_USER,
     SHOP_KEY,
+    Process,
     RawClient,
     Run,
     basic_auth,
@@ -47,8 +49,8 @@ from _common import (  # noqa: E402
     verdict,
 )
 
-from middleware.config import BUNDLED_ERP_WSDL, Settings  # noqa: E402
-from middleware.soap.erp_client import ZeepErp  # noqa: E402
+from middleware.config import BUNDLED_ERP_WSDL, Settings
+from middleware.soap.erp_client import ZeepErp
 
 OPERATION = "SimulateSalesPrices"
 OPTIONS = {"color": "gold", "engraving": "Happy Birthday"}
@@ -87,6 +89,7 @@ class Round:
     """The figures of one round."""
 
     runs: dict[str, Run] = field(default_factory=dict)
+    cpu_ms: dict[str, float] = field(default_factory=dict)  # server CPU per request (noise-proof)
     bulk_calls_per_request: float = 0.0
     herd_calls: int = 0
 
@@ -94,8 +97,10 @@ class Round:
 class Bench:
     """The three servers and one zeep client, measured round after round."""
 
-    def __init__(self, erp_url: str, mw_url: str, bare_url: str, args: argparse.Namespace) -> None:
-        self.erp_url, self.mw_url, self.bare_url, self.args = erp_url, mw_url, bare_url, args
+    def __init__(self, erp: Process, mw: Process, bare: Process, args: argparse.Namespace) -> None:
+        self.mw, self.bare, self.args = mw, bare, args
+        erp_url, mw_url, bare_url = erp.url, mw.url, bare.url
+        self.erp_url, self.mw_url, self.bare_url = erp_url, mw_url, bare_url
         self.zeep = ZeepErp(str(BUNDLED_ERP_WSDL), f"{erp_url}/soap", ERP_USER, ERP_PASS)
         envelope = self.zeep.client.create_message(
             self.zeep.service, OPERATION, CustomerNo="C10000", CurrencyCode="EUR", Lines=zeep_lines(7)
@@ -106,7 +111,8 @@ class Bench:
             "Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"urn:legacy-erp:sales:v1/{OPERATION}"',
             "Authorization": basic_auth(ERP_USER, ERP_PASS)})
         self.hit = build_request(f"{mw_url}/api/v1/prices", "POST", price_body(1), JSON_HEADERS)
-        self.echo = build_request(f"{bare_url}/echo", "POST", price_body(1), {"Content-Type": "application/json"})
+        self.echo = build_request(f"{bare_url}/echo", "POST", price_body(1),
+                                  {"Content-Type": "application/json"})
         self.erp_client, self.mw_client = RawClient(erp_url), RawClient(mw_url)
 
     def zeep_call(self, _i: int) -> int:
@@ -121,23 +127,31 @@ class Bench:
             raise RuntimeError(f"POST /api/v1/prices answered {status}: {answer[:300]!r}")
         return status
 
+    def _measure(self, r: Round, key: str, server: Process | None, measure: Callable[[], Run]) -> None:
+        before = server.cpu_seconds() if server else 0.0
+        r.runs[key] = run = measure()
+        if server is not None:
+            r.cpu_ms[key] = (server.cpu_seconds() - before) * 1000 / max(1, len(run.latencies))
+
     def round(self) -> Round:
         """(a)..(g) once."""
-        a, n = self.args, self.args.samples
+        a, n, mw = self.args, self.args.samples, self.mw
         r = Round()
-        r.runs["a"] = sequential(self.zeep_call, n)
-        r.runs["b"] = sequential(lambda _i: self.erp_client.send(self.envelope)[0], n)
-        r.runs["c"] = sequential(lambda _i: self.post(price_body(next(quantities))), n)
-        r.runs["d_latency"] = sequential(lambda _i: self.mw_client.send(self.hit)[0], n)
-        r.runs["d"] = closed_loop(self.mw_url, self.hit, a.clients, a.seconds)
-        r.runs["e"] = closed_loop(self.bare_url, self.echo, a.clients, a.seconds)
+        self._measure(r, "a", None, lambda: sequential(self.zeep_call, n))
+        self._measure(r, "b", None, lambda: sequential(lambda _i: self.erp_client.send(self.envelope)[0], n))
+        self._measure(r, "c", mw, lambda: sequential(lambda _i: self.post(price_body(next(quantities))), n))
+        self._measure(r, "d_latency", mw, lambda: sequential(lambda _i: self.mw_client.send(self.hit)[0], n))
+        self._measure(r, "d", mw, lambda: closed_loop(self.mw_url, self.hit, a.clients, a.seconds))
+        self._measure(r, "e", self.bare, lambda: closed_loop(self.bare_url, self.echo, a.clients, a.seconds))
         bulk_n, warmup = max(5, n // 4), 2
         before = erp_calls(self.erp_url, OPERATION)
-        r.runs["f"] = sequential(lambda _i: self.post(bulk_body(next(bulk_quantities))), bulk_n, warmup)
+        self._measure(r, "f", mw, lambda: sequential(
+            lambda _i: self.post(bulk_body(next(bulk_quantities))), bulk_n, warmup))
         r.bulk_calls_per_request = (erp_calls(self.erp_url, OPERATION) - before) / (bulk_n + warmup)
-        herd = build_request(f"{self.mw_url}/api/v1/prices", "POST", price_body(next(quantities)), JSON_HEADERS)
+        body = price_body(next(quantities))
+        herd = build_request(f"{self.mw_url}/api/v1/prices", "POST", body, JSON_HEADERS)
         before = erp_calls(self.erp_url, OPERATION)
-        r.runs["g"] = burst(self.mw_url, herd, a.herd)
+        self._measure(r, "g", mw, lambda: burst(self.mw_url, herd, a.herd))
         r.herd_calls = erp_calls(self.erp_url, OPERATION) - before
         for name, run in r.runs.items():
             bad = {s: c for s, c in run.statuses.items() if s != 200}
@@ -165,10 +179,12 @@ def report(rounds: list[Round], rss_mb: float, args: argparse.Namespace) -> None
            for k in LABELS}
     print(f"\nprices bench: {machine()}; ERP latency {args.erp_latency_ms} ms, {len(rounds)} round(s), "
           f"{args.samples} sequential samples, {args.clients} clients x {args.seconds} s, herd {args.herd}")
-    print(f"{'measurement':42} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8}")
+    print(f"{'measurement':42} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'server CPU ms/req':>18}")
     for key, label in LABELS.items():
         m = med[key]
-        print(f"{label:42} {m['p50']:8.2f} {m['p95']:8.2f} {m['throughput']:8.0f}")
+        cpu = median([r.cpu_ms[key] for r in rounds if key in r.cpu_ms])
+        cpu_text = "" if cpu != cpu else f"{cpu:18.2f}"  # nan: measured in this process
+        print(f"{label:42} {m['p50']:8.2f} {m['p95']:8.2f} {m['throughput']:8.0f} {cpu_text}")
     hit_ratio = median([r.runs["d"].throughput / r.runs["e"].throughput for r in rounds])
     overhead = median([r.runs["c"].p50 - r.runs["a"].p50 for r in rounds])
     bulk_ratio = median([r.runs["f"].p50 / r.runs["c"].p50 for r in rounds])
@@ -187,8 +203,10 @@ def report(rounds: list[Round], rss_mb: float, args: argparse.Namespace) -> None
     for text, target, ok in rows:
         print(f"  {text:58} target {target:10} {verdict(ok, q)}")
     floor = median([r.runs["c"].p50 - r.runs["b"].p50 for r in rounds])
+    cpu_ratio = median([r.cpu_ms["e"] / r.cpu_ms["d"] for r in rounds])
     print(f"  (for reference: cache-miss p50 - raw envelope p50 = {floor:+.2f} ms; "
-          f"zeep's own cost = {med['a']['p50'] - med['b']['p50']:+.2f} ms)")
+          f"zeep's own cost = {med['a']['p50'] - med['b']['p50']:+.2f} ms;")
+    print(f"   server CPU per request, bare endpoint / cache hit = {cpu_ratio:.0%})")
 
 
 def main() -> int:
@@ -211,7 +229,7 @@ def main() -> int:
         try:
             mw = start_middleware(erp.url, tmp)
             bare = start_bare_flask(Settings().web_threads)
-            bench = Bench(erp.url, mw.url, bare.url, args)
+            bench = Bench(erp, mw, bare, args)
             rounds = []
             try:
                 for i in range(args.rounds):

@@ -8,12 +8,12 @@ from typing import Any, Protocol
 from .config import Settings
 from .ports.clock import Clock, SystemClock
 from .ports.erp import Erp
-from .store.db import Database
 from .services.catalog import CatalogService
 from .services.price_cache import PriceCache
 from .services.prices import PriceService
 from .services.resilience import CircuitBreaker, SingleFlight
 from .store.catalog_repo import SqlCatalogRepository
+from .store.db import Database
 from .store.pg_notify import PriceInvalidationBus, PublishingPriceCache
 
 

@@ -31,9 +31,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
     """Apply pending migrations."""
     from ..store import migrate
 
-    url = _url(args)
-    before = migrate.current(url)
-    after = migrate.upgrade(url, args.revision)
+    before, after = migrate.upgrade_from(_url(args), args.revision)
     print(f"database at revision {after} (was {before or 'empty'})")
     return 0
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..app import create_app
 from ..bootstrap import build_container
 from ..config import PREFIX, Settings
+from ..store.migrate import upgrade
 from ..web import WebServer, raise_on_sigterm
 from .serve import configure_logging
 
@@ -88,7 +89,8 @@ def run_demo(args: argparse.Namespace) -> int:
         ),
     )
     sim.start()
-    container = build_container(settings, create_schema=True)
+    upgrade(settings.database_url)  # the demo migrates its own SQLite file; `serve` expects `db upgrade`
+    container = build_container(settings)
     try:
         web = WebServer(create_app(container=container), args.host, args.port, settings.web_threads)
     except OSError as exc:

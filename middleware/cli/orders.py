@@ -67,10 +67,12 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_worker(args: argparse.Namespace) -> int:
     """Run the background components (delivery worker, scheduler) until SIGINT or SIGTERM."""
-    from .serve import configure_logging
+    from .serve import configure_logging, schema_is_current
 
     settings = Settings.from_env()
     configure_logging(settings)
+    if not schema_is_current(settings):
+        return 2
     container = build_container(settings)
     try:
         container.start_background()

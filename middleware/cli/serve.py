@@ -37,6 +37,18 @@ def configure_logging(settings: Settings) -> None:
     configure(settings)
 
 
+def schema_is_current(settings: Settings) -> bool:
+    """Check the database is migrated (production never creates tables itself); explain if not."""
+    from ..store.migrate import SchemaMismatch, ensure_current
+
+    try:
+        log.info(ensure_current(settings.database_url))
+    except SchemaMismatch as exc:
+        print(f"refusing to start: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """Serve until SIGINT or SIGTERM; refuses demo secrets."""
     settings = Settings.from_env(run_worker_in_web=args.with_worker)
@@ -49,10 +61,14 @@ def run_serve(args: argparse.Namespace) -> int:
         )
         return 2
     configure_logging(settings)
+    if not schema_is_current(settings):
+        return 2
     container = build_container(settings)
     server = WebServer(create_app(container=container), args.host, args.port, settings.web_threads)
     if args.with_worker:
         container.start_background()
+    else:
+        container.start_listeners()  # cross-node price invalidation reaches every web process
     raise_on_sigterm()
     print(f"serving on {server.url}", flush=True)
     try:

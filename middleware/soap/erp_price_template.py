@@ -52,13 +52,15 @@ BUILTIN: dict[str, Callable[[str], Any]] = {
 class _Decl:
     """A compiled element declaration: a converter for leaves, children for complex content."""
 
-    __slots__ = ("children", "convert", "name", "repeated")
+    __slots__ = ("children", "convert", "empty", "lists", "name", "repeated")
 
     def __init__(self, name: str, repeated: bool) -> None:
         self.name = name
         self.repeated = repeated
         self.convert: Callable[[str], Any] | None = None
         self.children: dict[str, _Decl] = {}
+        self.empty: dict[str, None] = {}  # every child absent
+        self.lists: tuple[str, ...] = ()  # repeated children (absent = [])
 
 
 class _Schema:
@@ -88,6 +90,8 @@ class _Schema:
         for child in complex_type.iterfind(f"{_XSQ}sequence/{_XSQ}element"):
             many = child.get("maxOccurs", "1") not in ("0", "1")
             decl.children[child.get("name")] = self._compile(child, many)
+        decl.empty = dict.fromkeys(decl.children)
+        decl.lists = tuple(n for n, d in decl.children.items() if d.repeated)
         return decl
 
     def _converter(self, type_name: str) -> Callable[[str], Any]:

@@ -108,15 +108,31 @@ def _is_version_table(diff: Any) -> bool:
 
 def upgrade(database_url: str, revision: str = "head") -> str | None:
     """Bring the database to `revision`; several nodes may call this at once. Returns the new revision."""
+    return upgrade_from(database_url, revision)[1]
+
+
+def upgrade_from(database_url: str, revision: str = "head") -> tuple[str | None, str | None]:
+    """`upgrade`, returning the revisions before and after (read under the upgrade lock)."""
     db = Database(database_url)
     try:
         with db.write() as conn:
             if db.is_postgres:
                 # released at commit; DDL is transactional on PostgreSQL, so a loser sees the finished schema
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK_KEY})
+            before = MigrationContext.configure(conn).get_current_revision()
             _adopt_unversioned(conn)
             command.upgrade(alembic_config(connection=conn), revision)
-            return MigrationContext.configure(conn).get_current_revision()
+            return before, MigrationContext.configure(conn).get_current_revision()
+    finally:
+        db.dispose()
+
+
+def stamp_head(database_url: str) -> None:
+    """Record a database made by `create_all` (tests) as being at head, without checking it."""
+    db = Database(database_url)
+    try:
+        with db.write() as conn:
+            command.stamp(alembic_config(connection=conn), "head")
     finally:
         db.dispose()
 

@@ -179,6 +179,7 @@ class PublishingPriceCache(PriceCache):
         skus, customer_ids, price_groups = list(skus), list(customer_ids), list(price_groups)
         count = super().invalidate(skus=skus, customer_ids=customer_ids, price_groups=price_groups,
                                    everything=everything)
-        self.bus.publish(skus=skus, customer_ids=customer_ids, price_groups=price_groups,
-                         everything=everything)
+        if skus or customer_ids or price_groups or everything:
+            self.bus.publish(skus=skus, customer_ids=customer_ids, price_groups=price_groups,
+                             everything=everything)
         return count

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 23:19:22.001932
+Create Date: 2026-11-25 23:51:48.514468
 """
 
 from __future__ import annotations

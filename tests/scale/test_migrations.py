@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, create_engine, text
@@ -14,6 +17,7 @@ from middleware.store.db import Database, metadata
 
 PG_URL = os.environ.get("MIDDLEWARE_TEST_DATABASE_URL")
 SCHEMA = "migration_check"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -108,3 +112,13 @@ def test_an_old_node_may_start_on_a_schema_migrated_by_a_newer_version(sqlite_ur
         conn.execute(text("UPDATE alembic_version SET version_num = 'f00dfeed'"))
     engine.dispose()
     assert "rolling upgrade" in migrate.ensure_current(sqlite_url)
+
+
+def test_nodes_upgrading_at_the_same_moment_queue_and_all_succeed(postgres_url: str) -> None:
+    command = [sys.executable, str(ROOT / "run.py"), "db", "--url", postgres_url, "upgrade"]
+    procs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+             for _ in range(3)]
+    outputs = [proc.communicate(timeout=60)[0].decode() for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0, 0], outputs
+    assert sum("(was empty)" in out for out in outputs) == 1, outputs  # exactly one did the work
+    assert _differences(postgres_url) == []

@@ -59,7 +59,7 @@ def two_nodes(erp: Any, pg_schema: Any, tmp_path: Path) -> Iterator[tuple[str, s
     cluster.seeding_container(url, erp.soap_url).close()
     env = cluster.node_env(url, erp.soap_url, price_cache_ttl=300, **cluster.JOBS_OFF)
     a, a_url = _serve(env, tmp_path / "a.log")
-    b, b_url = _serve(env, tmp_path / "b.log", "--with-worker")
+    b, b_url = _serve(env, tmp_path / "b.log")
     yield a_url, b_url
     cluster.stop_workers([a, b])
 
