@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -25,6 +25,9 @@ _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 OFF = {"off", "never", "disabled"}
 
 
+_TICK_ORIGIN = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 def parse_schedule(text: str) -> BaseTrigger | None:
     """`off`, an interval (`900`, `30s`, `15m`, `1h`, `1d`) or a 5-field cron expression (UTC)."""
     cleaned = text.strip().lower()
@@ -35,10 +38,22 @@ def parse_schedule(text: str) -> BaseTrigger | None:
         seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
         if seconds <= 0:
             raise ValueError("an interval must be longer than zero")
-        return IntervalTrigger(seconds=seconds, timezone=UTC)
+        # a fixed start puts every node's ticks on the same instants, so the JobBook's lock and min_gap
+        # can tell that a tick already ran elsewhere
+        return IntervalTrigger(seconds=seconds, timezone=UTC, start_date=_TICK_ORIGIN)
     if len(cleaned.split()) != 5:
         raise ValueError("must be off, an interval (15m, 1h) or a cron expression like '*/15 * * * *'")
     return CronTrigger.from_crontab(cleaned, timezone=UTC)
+
+
+def min_gap(trigger: BaseTrigger) -> timedelta:
+    """Half the time between two fire times: a run that recent means this tick already ran elsewhere."""
+    now = datetime.now(UTC)
+    first = trigger.get_next_fire_time(None, now)
+    second = trigger.get_next_fire_time(first, first + timedelta(microseconds=1)) if first else None
+    if first is None or second is None:
+        return timedelta(0)
+    return (second - first) / 2
 
 
 @dataclass(frozen=True)
@@ -58,6 +73,7 @@ class JobScheduler:
         self.specs = list(specs)
         self.misfire_grace_seconds = misfire_grace_seconds
         self._scheduler: BackgroundScheduler | None = None
+        self._min_gaps: dict[str, timedelta] = {}
 
     def start(self) -> None:
         """Start the scheduler thread with every job that has a schedule."""
@@ -71,6 +87,7 @@ class JobScheduler:
         for spec in self.specs:
             trigger = parse_schedule(spec.schedule)
             if trigger is not None:
+                self._min_gaps[spec.name] = min_gap(trigger)
                 scheduler.add_job(self._run, trigger, args=[spec.name], id=spec.name, name=spec.label,
                                   replace_existing=True)
         scheduler.start()
@@ -90,9 +107,15 @@ class JobScheduler:
 
     def _run(self, name: str) -> None:
         try:
-            run = self.book.run(name)
+            run = self.book.run(name, min_gap=self._min_gaps.get(name))
             log.info("job %s finished: %s %s", name, run.outcome, dict(run.counts))
         except Exception:  # the book records failures; this guards the scheduler against anything else
+            log.exception("job %s could not be run", name)
+
+    def _run_once(self, name: str) -> None:
+        try:
+            self.book.run(name)
+        except Exception:
             log.exception("job %s could not be run", name)
 
     def run_locked(self, job_name: str, fn: Callable[[], T]) -> T | None:
@@ -117,8 +140,10 @@ class JobScheduler:
         """Run a job now: queued on the scheduler thread when it runs, else in this thread."""
         if job_id not in self.book.jobs:
             raise KeyError(job_id)
-        if self._scheduler is not None and self._scheduler.get_job(job_id) is not None:
-            self._scheduler.modify_job(job_id, next_run_time=datetime.now(UTC))
+        if self._scheduler is not None and self._scheduler.running:
+            # a one-off job: an explicit request is not a tick, so no min_gap; the book's lock still
+            # keeps it from overlapping a scheduled run
+            self._scheduler.add_job(self._run_once, args=[job_id], name=f"{job_id} (run now)")
             return f"{job_id} started"
         run = self.book.run(job_id)
         return describe_run(run.outcome, run.counts, run.error)

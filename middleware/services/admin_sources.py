@@ -83,7 +83,7 @@ class OrderAdminAdapter:
         return len(self.service.retry_all_failed(actor))
 
     def mark_resolved(self, order_number: str, actor: str, note: str) -> str:
-        """Acknowledge an order: the audited admin action itself takes it off the attention list."""
+        """Acknowledge an order: recorded in its history; the audited action takes it off the attention list."""
         summary = self.queries.summary(order_number)
         if summary is None:
             raise NotFound("order", order_number)
@@ -92,4 +92,5 @@ class OrderAdminAdapter:
             and not summary.note
         ):
             raise Conflict(f"Order {order_number!r} is {summary.status}; nothing to resolve.")
+        self.service.mark_resolved(order_number, actor, note)
         return f"{order_number} marked resolved"

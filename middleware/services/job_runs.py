@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..domain.reconcile import FindingKind, Severity
 from ..errors import InputError, NotFound
@@ -45,19 +45,33 @@ class JobBook:
         """Add a job under `name`."""
         self.jobs[name] = fn
 
-    def run(self, name: str, fn: JobFn | None = None) -> JobRun:
+    def run(self, name: str, fn: JobFn | None = None, *, min_gap: timedelta | None = None) -> JobRun:
         """Run a job now (unless it runs elsewhere) and record the run; never raises for job errors.
 
-        `fn` replaces the registered function for this run (the CLI passes one with a progress bar)."""
+        `fn` replaces the registered function for this run (the CLI passes one with a progress bar).
+        `min_gap` (scheduled runs): skip when a run started less than this ago, on any node, so that
+        several schedulers firing for one tick run it once."""
         job = fn or self.jobs.get(name)
         if job is None:
             raise NotFound("job", name)
-        outcome = self.run_locked(name, lambda: self._record(name, job))
-        if outcome is None:
-            run_id = self.runs.start_run(name, self.clock.now())
-            self.runs.finish_run(run_id, self.clock.now(), "skipped", {}, "already running")
-            return self.runs.list_runs(name, limit=1)[0]
-        return outcome
+
+        def locked() -> JobRun:
+            if min_gap is not None and self._ran_within(name, min_gap):
+                return self._skip(name, "already ran this tick (another node)")
+            return self._record(name, job)
+
+        outcome = self.run_locked(name, locked)
+        return outcome if outcome is not None else self._skip(name, "already running")
+
+    def _ran_within(self, name: str, gap: timedelta) -> bool:
+        last = next((r for r in self.runs.list_runs(name, limit=20) if r.outcome != "skipped"), None)
+        return last is not None and self.clock.now() - last.started_at < gap
+
+    def _skip(self, name: str, reason: str) -> JobRun:
+        at = self.clock.now()
+        run_id = self.runs.start_run(name, at)
+        self.runs.finish_run(run_id, at, "skipped", {}, reason)
+        return JobRun(run_id, name, at, at, "skipped", {}, reason)
 
     def run_locked(self, name: str, fn: Callable[[], JobRun]) -> JobRun | None:
         """Call `fn` holding the job's lock; None (without calling) when another holder has it."""

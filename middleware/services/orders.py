@@ -245,6 +245,16 @@ class OrderService:
         self.on_received()
         return status
 
+    def mark_resolved(self, order_number: str, actor: str, note: str) -> None:
+        """Record in the order's history that an admin settled it by hand."""
+        now = self.clock.now()
+        with self.tx.write() as t:
+            record = t.orders.get(order_number)
+            if record is None:
+                raise NotFound("order", order_number)
+            detail = {"actor": actor, "note": note}
+            t.orders.add_event(order_number, OrderEvent(now, "admin_resolved", record.status, detail))
+
     def retry_all_failed(self, actor: str = "admin") -> list[str]:
         """Retry every rejected or needs-attention order; returns their numbers."""
         with self.tx.read() as t:

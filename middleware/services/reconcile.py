@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
 
-from ..domain.erp import ErpOrder
+from ..domain.erp import ErpOrder, Page
 from ..domain.money import CENT
 from ..domain.orders import OrderStatus
 from ..domain.reconcile import (
@@ -139,7 +139,7 @@ class OrderReconciler:
         # and at most two pages are held in memory
         fetch = partial(self.erp.list_sales_orders, since, self.policy.page_size)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reconcile-fetch") as pool:
-            pending = pool.submit(fetch, None)
+            pending: Future[Page[ErpOrder]] | None = pool.submit(fetch, None)
             while pending is not None:
                 page = pending.result()
                 report.pages += 1

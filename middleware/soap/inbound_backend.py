@@ -11,6 +11,7 @@ from .. import __version__
 from ..domain.catalog import Customer, Product
 from ..domain.orders import OrderAck, StatusUpdate
 from ..errors import MiddlewareError
+from ..services.reconcile import JOB as RECONCILE_JOB
 
 
 class Unavailable(MiddlewareError):
@@ -110,8 +111,17 @@ class InboundBackend:
             now=container.clock.now(),
             order_delivery=container.settings.order_delivery,
             pending_orders=self._pending_orders(),
-            last_reconciliation=None,
+            last_reconciliation=self._last_reconciliation(),
         )
+
+    def _last_reconciliation(self) -> datetime | None:
+        jobs = getattr(self.container, "jobs_admin", None)
+        if jobs is None:
+            return None
+        for run in jobs.list_runs(RECONCILE_JOB, limit=20):
+            if run.outcome in {"ok", "failed"} and run.finished_at is not None:
+                return run.finished_at  # type: ignore[no-any-return]
+        return None
 
     def _pending_orders(self) -> int | None:
         for name in ("orders", "pull_delivery", "order_status"):

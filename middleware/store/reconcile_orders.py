@@ -126,7 +126,14 @@ class SqlLocalOrders:
         where = orders.c.status.in_([s.value for s in statuses]) & (orders.c.updated_at < updated_before)
         return self._chunked(where, chunk)
 
-    def clear_checked(self, run_id: int) -> None:
-        """Forget the run's scratch list."""
-        with self.db.write() as conn:
-            conn.execute(delete(checked).where(checked.c.run_id == run_id))
+    def clear_checked(self, run_id: int, chunk: int = 5000) -> None:
+        """Forget the run's scratch list, in chunks (one huge DELETE would hold every row id in memory)."""
+        while True:
+            with self.db.write() as conn:
+                numbers = list(conn.execute(
+                    select(checked.c.order_number).where(checked.c.run_id == run_id)
+                    .order_by(checked.c.order_number).limit(chunk)).scalars())
+                if not numbers:
+                    return
+                conn.execute(delete(checked).where(checked.c.run_id == run_id,
+                                                   checked.c.order_number.in_(set(numbers))))

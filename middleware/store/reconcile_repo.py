@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, exists, func, insert, select, update
 
 from ..domain.reconcile import Finding
 from ..ports.reconcile import JobRun, StoredFinding
@@ -109,8 +109,9 @@ class SqlFindingStore:
         condition = and_(findings.c.resolved_at.is_(None), findings.c.kind.in_(list(kinds)),
                          findings.c.last_run_id != run_id)
         if checked_only:
-            seen = select(checked.c.order_number).where(checked.c.run_id == run_id)
-            condition = and_(condition, findings.c.subject.in_(seen))
+            # a correlated EXISTS walks the index; IN (subquery) would materialize every checked number
+            seen = exists().where(checked.c.run_id == run_id, checked.c.order_number == findings.c.subject)
+            condition = and_(condition, seen)
         with self.db.write() as conn:
             result = conn.execute(update(findings).where(condition).values(
                 resolved_at=at, resolution="drift disappeared"))

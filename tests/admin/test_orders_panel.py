@@ -79,6 +79,9 @@ def test_mark_resolved_takes_the_order_off_the_attention_list(
     assert "WEB-200005" not in admin_client.get("/admin/panel/orders").get_data(as_text=True)
     page = admin_client.get("/admin/orders/WEB-200005").get_data(as_text=True)
     assert "resolve order" in page and ADMIN_USER in page
+    _, events = container.orders.get("WEB-200005")
+    resolved = [e for e in events if e.kind == "admin_resolved"]
+    assert resolved and resolved[0].detail["note"] == "entered by hand in the ERP"
 
 
 def test_retrying_an_unknown_order_says_so_and_is_audited_as_failed(

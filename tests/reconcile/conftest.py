@@ -1,4 +1,4 @@
-"""Fixtures of reconciliation: a paging FakeErp, a hand-moved clock, local orders made through the orders repo."""
+"""Fixtures of reconciliation: a paging FakeErp, a hand-moved clock, local orders via the orders repo."""
 
 from __future__ import annotations
 
@@ -10,15 +10,24 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import requests
 
+from erpsim import SimulatorServer
 from middleware.bootstrap import Container, build_container
 from middleware.config import Settings
 from middleware.domain.configuration import Configuration
 from middleware.domain.erp import ErpOrder, ErpOrderLine, Page
 from middleware.domain.orders import (
-    Address, NewOrder, OrderLine, OrderRecord, OrderStatus, OrderTotals, fingerprint,
+    Address,
+    NewOrder,
+    OrderLine,
+    OrderRecord,
+    OrderStatus,
+    OrderTotals,
+    fingerprint,
 )
 from middleware.errors import ErpUnavailable
+from middleware.ports.orders import KIND_ERP_ORDER
 from middleware.store.order_repo import SqlTransactions
 
 START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -69,7 +78,9 @@ class FakeErp:
         """Remove an order."""
         self.orders = [o for o in self.orders if o.erp_order_number != erp_order_number]
 
-    def list_sales_orders(self, modified_since: datetime | None, page_size: int, bookmark: str | None) -> Page[ErpOrder]:
+    def list_sales_orders(
+        self, modified_since: datetime | None, page_size: int, bookmark: str | None
+    ) -> Page[ErpOrder]:
         """One page, oldest first; the bookmark is the offset."""
         self.calls.append(("list", bookmark))
         if self.fail_listing:
@@ -97,8 +108,8 @@ def erp_order(number: str, erp_no: str, at: datetime, *, status: OrderStatus = O
     """An ERP order matching `local_order`'s default content."""
     order = ErpOrder(
         erp_order_number=erp_no, order_number=number, erp_customer_no="C10000", currency="EUR", status=status,
-        lines=(ErpOrderLine(10000, "MUG-01", Decimal(60), GOLD, Decimal("1.50"), Decimal("90.00"), Decimal(19),
-                            Decimal("17.10")),
+        lines=(ErpOrderLine(10000, "MUG-01", Decimal(60), GOLD, Decimal("1.50"), Decimal("90.00"),
+                            Decimal(19), Decimal("17.10")),
                ErpOrderLine(20000, "PEN-01", Decimal(10), Configuration(), Decimal("1.00"), Decimal("10.00"),
                             Decimal(19), Decimal("1.90"))),
         invoice_discount=Decimal(0), net=Decimal("100.00"), tax=Decimal("19.00"), gross=Decimal("119.00"),
@@ -147,3 +158,54 @@ def container(database_url: str, fake_erp: FakeErp, clock: FakeClock) -> Iterato
     c = build_container(settings, erp=fake_erp, clock=clock)
     yield c
     c.close()
+
+
+# --- against the reference ERP (erpsim) ------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[SimulatorServer]:
+    """One reference ERP for the session."""
+    with SimulatorServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def sim(server: SimulatorServer) -> SimulatorServer:
+    """The reference ERP reset to demo data without orders."""
+    server.app.reset()
+    return server
+
+
+@pytest.fixture
+def live(database_url: str, sim: SimulatorServer) -> Iterator[Container]:
+    """Middleware wired to the reference ERP over SOAP, catalog mirrored, clock movable."""
+    settings = Settings.from_env({}, database_url=database_url, erp_endpoint=sim.soap_url,
+                                 reconcile_page_size=2)
+    c = build_container(settings, clock=FakeClock(datetime.now(UTC)))
+    c.catalog.sync_from_erp()
+    yield c
+    c.close()
+
+
+def control(sim: SimulatorServer, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    """Call the reference ERP's control API."""
+    response = requests.request(method, f"{sim.control_url}/{path}", json=body, timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def place(c: Container, number: str, deliver: bool = True) -> str | None:
+    """Place an order through the order service and deliver it; returns the ERP number."""
+    lines = (OrderLine("1", "MUG-01", 60, Configuration.of({"color": "gold"}), Decimal("9.90")),
+             OrderLine("2", "PEN-01", 100, Configuration(), Decimal("1.00")))
+    c.orders.place(NewOrder(number, "C10000", "EUR", c.clock.now(), lines, ADDRESS,
+                            OrderTotals(Decimal("694.00"), Decimal("131.86"), Decimal("825.86"))))
+    if deliver:
+        deliver_all(c)
+    return c.orders.get(number)[0].erp_order_number
+
+
+def deliver_all(c: Container) -> None:
+    """Deliver every due outbox entry once."""
+    for entry in c.delivery.claim([KIND_ERP_ORDER], "test", 50):
+        c.delivery.deliver(entry)

@@ -92,7 +92,8 @@ def test_a_changed_quantity_is_a_line_difference() -> None:
     lines = (erp().lines[0], replace(erp().lines[1], quantity=D(12)))
     finding = compare_lines(local(), erp(lines=lines))
     assert finding is not None and finding.kind is FindingKind.LINES_DIFFER
-    assert finding.detail["problems"] == [{"problem": "quantity", "sku": "PEN-01", "local": "10", "erp": "12"}]
+    expected = [{"problem": "quantity", "sku": "PEN-01", "local": "10", "erp": "12"}]
+    assert finding.detail["problems"] == expected
 
 
 def test_a_lost_configuration_is_reported_as_missing() -> None:

@@ -1,4 +1,4 @@
-"""Scheduled jobs: every run recorded, failures recorded and survived, no overlap, housekeeping, admin use cases."""
+"""Scheduled jobs: runs recorded, failures survived, no overlap, housekeeping, admin use cases."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 
 from middleware.errors import InputError, NotFound
-from middleware.jobs.scheduler import JobScheduler, JobSpec, parse_schedule
+from middleware.jobs.scheduler import JobScheduler, JobSpec, min_gap, parse_schedule
+from middleware.ports.clock import SystemClock
 from middleware.services.job_runs import JobBook
 from middleware.store.order_tables import outbox
 from middleware.store.reconcile_repo import SqlRunLock, SqlRunLog
@@ -56,6 +57,22 @@ def test_an_expired_lease_of_a_crashed_process_is_taken_over(container, clock) -
         assert acquired
 
 
+def test_a_scheduled_tick_already_run_by_another_node_is_skipped(container, clock) -> None:
+    container.jobs.register("demo", lambda run_id: {"ran": 1})
+    assert container.jobs.run("demo", min_gap=timedelta(minutes=7)).outcome == "ok"
+    clock.advance(minutes=1)
+    skipped = container.jobs.run("demo", min_gap=timedelta(minutes=7))
+    assert skipped.outcome == "skipped" and "another node" in (skipped.error or "")
+    assert container.jobs.run("demo").outcome == "ok"  # an explicit run is not a tick
+    clock.advance(minutes=8)
+    assert container.jobs.run("demo", min_gap=timedelta(minutes=7)).outcome == "ok"
+
+
+def test_half_the_schedule_is_the_gap_that_marks_a_tick_as_done() -> None:
+    assert min_gap(parse_schedule("15m")) == timedelta(minutes=7, seconds=30)
+    assert min_gap(parse_schedule("0 * * * *")) == timedelta(minutes=30)
+
+
 @pytest.mark.parametrize(("text", "kind"), [("15m", "interval"), ("900", "interval"), ("1h", "interval"),
                                             ("*/15 * * * *", "cron"), ("off", None)])
 def test_schedules_are_intervals_cron_expressions_or_off(text: str, kind: str | None) -> None:
@@ -70,7 +87,7 @@ def test_bad_schedules_are_refused(text: str) -> None:
 
 
 def test_the_scheduler_keeps_running_after_a_job_fails_and_never_overlaps_a_job(container) -> None:
-    book = JobBook(SqlRunLog(container.db), container.clock)
+    book = JobBook(SqlRunLog(container.db), SystemClock())  # real time: ticks are real
     calls: list[str] = []
     running = threading.Event()
     overlap: list[bool] = []

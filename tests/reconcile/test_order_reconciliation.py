@@ -1,4 +1,4 @@
-"""Order reconciliation against a fake ERP: each drift found once, repaired where promised, resolved when gone."""
+"""Order reconciliation on a fake ERP: drift found once, repaired where promised, resolved when gone."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def test_matching_orders_give_no_findings_across_many_pages(container, fake_erp:
     assert open_findings(container) == []
 
 
-def test_an_order_missing_in_the_erp_is_requeued_and_reported_once(container, fake_erp: FakeErp, clock) -> None:
+def test_an_order_missing_in_the_erp_is_requeued_and_reported_once(container, fake_erp: FakeErp, clock):  # type: ignore[no-untyped-def]
     add_local_order(container, "WEB-1", S.ACCEPTED, START, erp_no="SO-1")
     report = reconcile(container)
     assert ("get", "WEB-1") in fake_erp.calls  # GetSalesOrder confirmed it before calling it missing
@@ -45,7 +45,7 @@ def test_an_order_missing_in_the_erp_is_requeued_and_reported_once(container, fa
     assert finding.first_seen == START
 
 
-def test_a_missing_finding_is_resolved_once_the_erp_has_the_order(container, fake_erp: FakeErp, clock) -> None:
+def test_a_missing_finding_is_resolved_once_the_erp_has_the_order(container, fake_erp: FakeErp, clock):  # type: ignore[no-untyped-def]
     add_local_order(container, "WEB-1", S.ACCEPTED, START, erp_no="SO-1")
     reconcile(container)
     fake_erp.add(erp_order("WEB-1", "SO-2", clock.now()))

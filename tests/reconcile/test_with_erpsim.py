@@ -1,75 +1,17 @@
-"""Reconciliation against the reference ERP: its control API makes each drift happen; we find it once and repair it."""
+"""Against the reference ERP: its control API makes each drift happen; we find it once and repair it."""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
 import pytest
-import requests
 
-from erpsim import SimulatorServer
-from middleware.bootstrap import Container, build_container
-from middleware.config import Settings
-from middleware.domain.configuration import Configuration
-from middleware.domain.orders import Address, NewOrder, OrderLine, OrderTotals, StatusUpdate
+from middleware.bootstrap import Container
 from middleware.domain.orders import OrderStatus as S
+from middleware.domain.orders import StatusUpdate
 from middleware.domain.pricing import PriceQuery, PriceRequestLine
-from middleware.ports.orders import KIND_ERP_ORDER
-from tests.reconcile.conftest import FakeClock, local_status
-
-ADDRESS = Address("Ada Coffee Roasters GmbH", "Hauptstr. 1", "10115", "Berlin", "DE")
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[SimulatorServer]:
-    """One reference ERP for the module."""
-    with SimulatorServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def sim(server: SimulatorServer) -> SimulatorServer:
-    """The reference ERP reset to demo data without orders."""
-    server.app.reset()
-    return server
-
-
-@pytest.fixture
-def live(database_url: str, sim: SimulatorServer) -> Iterator[Container]:
-    """Middleware wired to the reference ERP over SOAP, catalog mirrored, clock movable."""
-    settings = Settings.from_env({}, database_url=database_url, erp_endpoint=sim.soap_url, reconcile_page_size=2)
-    c = build_container(settings, clock=FakeClock(datetime.now(UTC)))
-    c.catalog.sync_from_erp()
-    yield c
-    c.close()
-
-
-def control(sim: SimulatorServer, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    """Call the reference ERP's control API."""
-    response = requests.request(method, f"{sim.control_url}/{path}", json=body, timeout=10)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def place(c: Container, number: str, deliver: bool = True) -> str | None:
-    """Place an order through the order service and deliver it; returns the ERP number."""
-    lines = (OrderLine("1", "MUG-01", 60, Configuration.of({"color": "gold"}), Decimal("9.90")),
-             OrderLine("2", "PEN-01", 100, Configuration(), Decimal("1.00")))
-    c.orders.place(NewOrder(number, "C10000", "EUR", c.clock.now(), lines, ADDRESS,
-                            OrderTotals(Decimal("694.00"), Decimal("131.86"), Decimal("825.86"))))
-    if deliver:
-        deliver_all(c)
-    return c.orders.get(number)[0].erp_order_number
-
-
-def deliver_all(c: Container) -> None:
-    """Deliver every due outbox entry once."""
-    for entry in c.delivery.claim([KIND_ERP_ORDER], "test", 50):
-        c.delivery.deliver(entry)
+from tests.reconcile.conftest import control, deliver_all, local_status, place
 
 
 def reconcile(c: Container) -> dict[str, int]:
@@ -114,7 +56,8 @@ def test_a_duplicated_erp_order_is_critical_and_fails_the_cli(live: Container, s
     code = run_reconcile(argparse.Namespace(since=None, dry_run=False), container=live)
     assert code == 1
     [finding] = live.findings.list_findings(kind="duplicate_in_erp")
-    assert finding.severity == "critical" and finding.detail["erp_order_numbers"] == sorted([erp_no, copy["no"]])
+    assert finding.severity == "critical"
+    assert finding.detail["erp_order_numbers"] == sorted([erp_no, copy["no"]])
     reconcile(live)
     assert len(live.findings.list_findings(kind="duplicate_in_erp")) == 1
 

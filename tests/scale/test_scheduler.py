@@ -57,9 +57,6 @@ def test_one_scheduler_runs_each_tick_once(erp: Any, pg_schema: Any, tmp_path: P
     assert min(gaps) > INTERVAL * 0.75, f"runs {INTERVAL}s apart expected, got gaps {gaps}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT reported to the lead: JobBook/SqlRunLock only prevent overlapping runs; interval triggers are "
-    "not aligned across nodes and a tick run elsewhere is not recognised, so each node runs every tick"))
 def test_two_schedulers_run_each_reconciliation_tick_once(erp: Any, pg_schema: Any, tmp_path: Path) -> None:
     gaps = _gaps_between_runs(2, erp, pg_schema("scale_scheduler_two"), tmp_path)
     # one run per tick: consecutive runs are about one interval apart, never two within one tick

@@ -185,3 +185,12 @@ def test_service_status_reports_version_time_and_pending_orders(soap, base_url, 
     assert status.Version and status.OrderDelivery == "pull"
     assert status.ServerTime == container.clock.now()
     assert status.PendingOrders == 1
+
+
+def test_service_status_reports_the_last_finished_reconciliation(container, soap):
+    assert soap.GetServiceStatus().LastReconciliation is None
+    run = container.jobs_admin.book.run("reconcile_orders", lambda run_id: {})
+    status = soap.GetServiceStatus()
+    assert run.outcome == "ok"
+    assert status.LastReconciliation is not None
+    assert abs((status.LastReconciliation - run.finished_at).total_seconds()) < 1
