@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from ..domain.catalog import Customer, Product
 from ..domain.money import check_currency
@@ -13,6 +14,8 @@ from ..ports.catalog import CatalogRepository
 from ..ports.clock import Clock
 from ..ports.erp import Erp
 from .price_cache import PriceInvalidator
+
+R = TypeVar("R", Product, Customer)
 
 log = logging.getLogger(__name__)
 
@@ -105,36 +108,50 @@ class CatalogService:
 
     def upsert_products(self, products: Iterable[Product]) -> UpsertResult:
         """Insert or update products; changed ones drop their cached prices."""
-        accepted, errors, changed = [], [], []
-        for product in products:
-            problem = _product_problem(product)
-            if problem:
-                errors.append(problem)
-                continue
-            old = self.repo.get_product(product.sku)
-            if old is not None and not _same(old, product):
-                changed.append(product.sku)
-            accepted.append(product)
-        created, updated = self.repo.upsert_products(accepted) if accepted else (0, 0)
-        if changed and self.prices is not None:
-            self.prices.invalidate(skus=changed)
-        return UpsertResult(created, updated, len(errors), tuple(errors))
+        return self._upsert(
+            products,
+            _product_problem,
+            lambda p: p.sku,
+            self.repo.get_product,
+            self.repo.upsert_products,
+            "skus",
+        )
 
     def upsert_customers(self, customers: Iterable[Customer]) -> UpsertResult:
         """Insert or update customers; changed ones drop their cached prices."""
-        accepted, errors, changed = [], [], []
-        for customer in customers:
-            problem = _customer_problem(customer)
+        return self._upsert(
+            customers,
+            _customer_problem,
+            lambda c: c.customer_id,
+            self.repo.get_customer,
+            self.repo.upsert_customers,
+            "customer_ids",
+        )
+
+    def _upsert(
+        self,
+        records: Iterable[R],
+        problem_of: Callable[[R], str | None],
+        key_of: Callable[[R], str],
+        load: Callable[[str], R | None],
+        store: Callable[[list[R]], tuple[int, int]],
+        invalidate_by: str,
+    ) -> UpsertResult:
+        accepted: list[R] = []
+        errors: list[str] = []
+        changed: list[str] = []
+        for record in records:
+            problem = problem_of(record)
             if problem:
                 errors.append(problem)
                 continue
-            old = self.repo.get_customer(customer.customer_id)
-            if old is not None and not _same(old, customer):
-                changed.append(customer.customer_id)
-            accepted.append(customer)
-        created, updated = self.repo.upsert_customers(accepted) if accepted else (0, 0)
+            old = load(key_of(record))
+            if old is not None and not _same(old, record):
+                changed.append(key_of(record))
+            accepted.append(record)
+        created, updated = store(accepted) if accepted else (0, 0)
         if changed and self.prices is not None:
-            self.prices.invalidate(customer_ids=changed)
+            self.prices.invalidate(**{invalidate_by: changed})
         return UpsertResult(created, updated, len(errors), tuple(errors))
 
     def sync_from_erp(self, progress: Callable[[str, int], None] | None = None) -> SyncResult:

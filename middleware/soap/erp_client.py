@@ -28,6 +28,7 @@ from ..domain.orders import NewOrder
 from ..domain.pricing import ErpPriceAnswer, PriceRequestLine
 from ..errors import ErpRejected, ErpTimeout, ErpUnavailable, NotFound
 from . import erp_mapping as m
+from .erp_price_template import SimulatePricesCall
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +149,11 @@ class ZeepErp:
         )
         self.client = zeep.Client(wsdl=wsdl_path, transport=transport, settings=settings)
         self.service = self.client.create_service(BINDING, endpoint)
+        # zeep's generic (de)serialiser dominated the price path (docs/performance.md): SimulateSalesPrices
+        # uses a prebuilt request and a schema-driven reader; transport, plugins and faults stay zeep's
+        self._fast: dict[str, Callable[..., Any]] = {
+            "SimulateSalesPrices": SimulatePricesCall(self.client, self.service, wsdl_path)
+        }
         self._closed = threading.Event()
 
     @classmethod
@@ -165,7 +171,7 @@ class ZeepErp:
 
     def _call(self, operation: str, convert: Callable[[Any], T], **kwargs: Any) -> T:
         with erp_errors(operation):
-            response = getattr(self.service, operation)(**kwargs)
+            response = (self._fast.get(operation) or getattr(self.service, operation))(**kwargs)
         return convert(response)
 
     def get_customer(self, erp_customer_no: str) -> Customer:

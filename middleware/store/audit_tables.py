@@ -3,33 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Float, Index, Integer, String, Table, Text, TypeDecorator
+from sqlalchemy import BigInteger, Column, Float, Index, Integer, String, Table, Text
 
+from .column_types import UtcDateTime
 from .db import metadata
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC in, timezone-aware UTC out (SQLite forgets the zone)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime")
-        value = value.astimezone(UTC)
-        # SQLite keeps naive UTC text that sorts correctly (same as the order tables)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
 
 audit_log = Table(
     "audit_log",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Index, Integer, String, Table, Text
 
+from .column_types import ID, UtcDateTime
 from .db import metadata
-from .order_tables import ID, UtcDateTime
 
 findings = Table(
     "reconcile_findings",
