@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from waitress.server import create_server
@@ -38,6 +39,18 @@ class WebServer:
     def run(self) -> None:
         """Serve in the current thread until close() is called."""
         self._server.run()
+
+    def serve_until_stopped(self, banner: str, on_stop: Callable[[], None] = lambda: None) -> None:
+        """Print `banner`, serve in this thread until Ctrl-C or SIGTERM, then close and call `on_stop`."""
+        raise_on_sigterm()
+        print(banner, flush=True)
+        try:
+            self.run()  # waitress returns, or raises KeyboardInterrupt, on Ctrl-C and SIGTERM
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.close()
+            on_stop()
 
     def close(self) -> None:
         """Stop accepting, drop keep-alive connections and let the serving thread end."""

@@ -11,13 +11,15 @@ from ..app import create_app
 from ..bootstrap import build_container
 from ..config import PREFIX, Settings
 from ..store.migrate import upgrade
-from ..web import WebServer, raise_on_sigterm
+from ..web import WebServer
 from .serve import configure_logging
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `demo` command."""
-    parser = subparsers.add_parser("demo", help="run the reference ERP and the middleware with demo data (default)")
+    parser = subparsers.add_parser(
+        "demo", help="run the reference ERP and the middleware with demo data (the default command)"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="middleware port (default 8000)")
     parser.add_argument("--erp-port", type=int, default=8001, help="reference ERP port (default 8001)")
@@ -42,30 +44,29 @@ def demo_settings(args: argparse.Namespace, environ: dict[str, str]) -> Settings
     return Settings.from_env(environ, **overrides)
 
 
-def _banner(settings: Settings, web_url: str, erp_url: str) -> str:
-    return "\n".join(
-        [
-            "",
-            "ERP <-> shop middleware demo is running",
-            f"  shop REST API   {web_url}/api/v1    (docs: {web_url}/api/docs)",
-            f"  admin page      {web_url}/admin/    user {settings.admin_username!r} password {settings.admin_password!r}",
-            f"  SOAP for ERP    {web_url}/soap/     WSDL {web_url}/soap/?wsdl  user {settings.soap_username!r} "
-            f"password {settings.soap_password!r}",
-            f"  reference ERP   {erp_url}/soap     WSDL {erp_url}/soap?wsdl  user {settings.erp_username!r} "
-            f"password {settings.erp_password!r}",
-            f"  shop API key    {settings.shop_api_keys[0]}",
-            f"  database        {settings.database_url}",
-            "",
-            "Try:",
-            f"  curl -s -X POST {web_url}/api/v1/prices -H 'Authorization: Bearer {settings.shop_api_keys[0]}' \\",
-            "    -H 'Content-Type: application/json' -d '{\"customer_id\": \"C10000\", \"currency\": \"EUR\", "
-            "\"items\": [{\"line_ref\": \"1\", \"sku\": \"MUG-01\", \"quantity\": 60, "
-            "\"options\": {\"color\": \"gold\", \"engraving\": \"Happy Birthday\"}}]}'",
-            "",
-            "Press Ctrl-C to stop.",
-            "",
-        ]
+def _banner(settings: Settings, web: str, erp: str) -> str:
+    key = settings.shop_api_keys[0]
+    query = (
+        '{"customer_id": "C10000", "currency": "EUR", "items": [{"line_ref": "1", "sku": "MUG-01", '
+        '"quantity": 60, "options": {"color": "gold", "engraving": "Happy Birthday"}}]}'
     )
+    return f"""
+ERP <-> shop middleware demo is running
+  shop REST API   {web}/api/v1    (docs: {web}/api/docs)
+  admin page      {web}/admin/    user {settings.admin_username!r} password {settings.admin_password!r}
+  SOAP for ERP    {web}/soap/     WSDL {web}/soap/?wsdl
+                  user {settings.soap_username!r} password {settings.soap_password!r}
+  reference ERP   {erp}/soap     WSDL {erp}/soap?wsdl
+                  user {settings.erp_username!r} password {settings.erp_password!r}
+  shop API key    {key}
+  database        {settings.database_url}
+
+Try:
+  curl -s -X POST {web}/api/v1/prices -H 'Authorization: Bearer {key}' \\
+    -H 'Content-Type: application/json' -d '{query}'
+
+Press Ctrl-C to stop.
+"""
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -76,19 +77,19 @@ def run_demo(args: argparse.Namespace) -> int:
     settings = demo_settings(args, dict(os.environ))
     configure_logging(settings)
     Path(args.data_dir).mkdir(parents=True, exist_ok=True)
-    sim = SimulatorServer(
-        host=args.host,
-        port=args.erp_port,
-        config=SimConfig(
-            username=settings.erp_username,
-            password=settings.erp_password,
-            auto_progress_seconds=args.erp_progress_seconds or None,
-            push_url=f"{settings.public_url}/soap/",
-            push_username=settings.soap_username,
-            push_password=settings.soap_password,
-        ),
+    sim_config = SimConfig(
+        username=settings.erp_username,
+        password=settings.erp_password,
+        auto_progress_seconds=args.erp_progress_seconds or None,
+        push_url=f"{settings.public_url}/soap/",
+        push_username=settings.soap_username,
+        push_password=settings.soap_password,
     )
-    sim.start()
+    try:
+        sim = SimulatorServer(sim_config, host=args.host, port=args.erp_port)
+    except OSError as exc:
+        print(f"cannot start the reference ERP on {args.host}:{args.erp_port}: {exc}", file=sys.stderr)
+        return 1
     upgrade(settings.database_url)  # the demo migrates its own SQLite file; `serve` expects `db upgrade`
     container = build_container(settings)
     try:
@@ -98,20 +99,14 @@ def run_demo(args: argparse.Namespace) -> int:
         container.close()
         print(f"cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
-    catalog = getattr(container, "catalog", None)
-    if catalog is not None:
-        catalog.sync_from_erp()
+    container.catalog.sync_from_erp()
     container.start_background()
-    raise_on_sigterm()
-    print(_banner(settings, web.url, sim.url), flush=True)
-    try:
-        web.run()  # waitress returns (or raises KeyboardInterrupt) on Ctrl-C and SIGTERM
-    except KeyboardInterrupt:
-        pass
-    finally:
+
+    def stop() -> None:
         print("stopping ...", flush=True)
-        web.close()
         container.close()
         sim.stop()
         print("stopped.", flush=True)
+
+    web.serve_until_stopped(_banner(settings, web.url, sim.url), on_stop=stop)
     return 0

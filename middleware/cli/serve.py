@@ -9,7 +9,8 @@ import sys
 from ..app import create_app
 from ..bootstrap import build_container
 from ..config import Settings
-from ..web import WebServer, raise_on_sigterm
+from ..observability.logs import configure
+from ..web import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -20,20 +21,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
     parser.add_argument(
-        "--with-worker", action="store_true", help="also deliver orders and run scheduled jobs in this process"
+        "--with-worker",
+        action="store_true",
+        help="also deliver orders and run scheduled jobs in this process",
     )
     parser.set_defaults(func=run_serve)
 
 
 def configure_logging(settings: Settings) -> None:
-    """Log to stderr in the configured format."""
-    try:
-        from ..observability.logs import configure  # type: ignore[import-not-found]
-    except ImportError:
-        logging.basicConfig(
-            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr
-        )
-        return
+    """Log to stderr in the configured format (text or JSON lines), secrets masked."""
     configure(settings)
 
 
@@ -69,13 +65,5 @@ def run_serve(args: argparse.Namespace) -> int:
         container.start_background()
     else:
         container.start_listeners()  # cross-node price invalidation reaches every web process
-    raise_on_sigterm()
-    print(f"serving on {server.url}", flush=True)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
-        container.close()
+    server.serve_until_stopped(f"serving on {server.url}", on_stop=container.close)
     return 0

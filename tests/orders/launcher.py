@@ -13,7 +13,7 @@ import sys
 from middleware.app import create_app
 from middleware.bootstrap import build_container
 from middleware.config import Settings
-from middleware.web import WebServer, raise_on_sigterm
+from middleware.web import WebServer
 
 READY = "MIDDLEWARE READY "
 
@@ -31,17 +31,9 @@ def main() -> int:
     if not args.no_sync:
         container.catalog.sync_from_erp()
     server = WebServer(create_app(container=container), "127.0.0.1", args.port, settings.web_threads)
-    try:
-        if settings.run_worker_in_web:
-            container.delivery_worker.start()
-        raise_on_sigterm()
-        print(READY + server.url, flush=True)
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
-        container.close()
+    if settings.run_worker_in_web:
+        container.delivery_worker.start()
+    server.serve_until_stopped(READY + server.url, on_stop=container.close)
     return 0
 
 
