@@ -168,9 +168,11 @@ class Settings:
     log_level: str = _setting("INFO", _choice("DEBUG", "INFO", "WARNING", "ERROR"))
     run_worker_in_web: bool = _setting(True, _bool)
     audit_retention_days: int = _setting(30, _positive_int)
-    # signs the admin session cookie; unset = random per process (sessions do not survive restarts or span nodes)
+    # signs the admin session cookie; unset = random per process
+    # (then sessions do not survive restarts or span nodes)
     secret_key: str | None = _setting(None, secret=True)
-    # scheduled jobs (docs/reconciliation.md): "off", an interval (30s, 15m, 1h, 1d) or a cron expression (UTC)
+    # scheduled jobs (docs/reconciliation.md): "off", an interval (30s, 15m, 1h, 1d)
+    # or a cron expression (UTC)
     schedule_reconcile_orders: str = _setting("15m", _schedule)
     schedule_catalog_sync: str = _setting("1h", _schedule)
     schedule_price_check: str = _setting("1h", _schedule)

@@ -15,7 +15,7 @@ from .money import round_money
 MAX_LINES = 500
 
 
-class OrderStatus(str, enum.Enum):  # noqa: UP042  (str() of members is relied upon elsewhere)
+class OrderStatus(str, enum.Enum):
     """Where an order stands, from the shop's hand-over to the ERP's invoice."""
 
     RECEIVED = "received"

@@ -61,7 +61,7 @@ class PriceQuery:
 
 @dataclass(frozen=True, slots=True)
 class Adjustment:
-    """A surcharge or discount: `basis` is percent, per_unit or per_line; amount per unit (per line for per_line)."""
+    """A surcharge or discount; `basis` is percent, per_unit or per_line (then the amount is per line)."""
 
     code: str
     basis: str

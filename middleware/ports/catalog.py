@@ -16,7 +16,9 @@ class CatalogRepository(Protocol):
         """The product, active or not, or None."""
         ...
 
-    def list_products(self, *, offset: int = 0, limit: int = 100, include_inactive: bool = False) -> list[Product]:
+    def list_products(
+        self, *, offset: int = 0, limit: int = 100, include_inactive: bool = False
+    ) -> list[Product]:
         """Products ordered by sku."""
         ...
 

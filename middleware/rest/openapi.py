@@ -81,7 +81,9 @@ def _operation(op: Operation) -> dict[str, Any]:
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
         for name in re.findall(r"{(\w+)}", op.path)
     ]
-    params += [{"name": h, "in": "header", "required": False, "schema": {"type": "string"}} for h in op.headers]
+    params += [
+        {"name": h, "in": "header", "required": False, "schema": {"type": "string"}} for h in op.headers
+    ]
     params += [
         {"name": q, "in": "query", "required": False, "schema": {"type": "string"}, "description": d}
         for q, d in op.query.items()

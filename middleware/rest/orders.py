@@ -23,7 +23,9 @@ from .parsing import parse_json
 # printable, no control characters, not only blanks: it is used in URLs and sent to the ERP
 _PRINTABLE = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
 OrderNumber = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_PRINTABLE)]
-Text64 = Annotated[str, StringConstraints(min_length=1, max_length=64, strip_whitespace=True, pattern=NO_CONTROLS)]
+Text64 = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, strip_whitespace=True, pattern=NO_CONTROLS)
+]
 Text100 = Annotated[
     str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True, pattern=NO_CONTROLS)
 ]

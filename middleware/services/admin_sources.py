@@ -83,7 +83,7 @@ class OrderAdminAdapter:
         return len(self.service.retry_all_failed(actor))
 
     def mark_resolved(self, order_number: str, actor: str, note: str) -> str:
-        """Acknowledge an order: recorded in its history; the audited action takes it off the attention list."""
+        """Acknowledge an order: an event in its history; the audited action clears the attention list."""
         summary = self.queries.summary(order_number)
         if summary is None:
             raise NotFound("order", order_number)

@@ -151,7 +151,10 @@ class CatalogService:
             accepted.append(record)
         created, updated = store(accepted) if accepted else (0, 0)
         if changed and self.prices is not None:
-            self.prices.invalidate(**{invalidate_by: changed})
+            if invalidate_by == "skus":
+                self.prices.invalidate(skus=changed)
+            else:
+                self.prices.invalidate(customer_ids=changed)
         return UpsertResult(created, updated, len(errors), tuple(errors))
 
     def sync_from_erp(self, progress: Callable[[str, int], None] | None = None) -> SyncResult:

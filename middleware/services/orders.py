@@ -252,7 +252,7 @@ class OrderService:
             record = t.orders.get(order_number)
             if record is None:
                 raise NotFound("order", order_number)
-            detail = {"actor": actor, "note": note}
+            detail: dict[str, object] = {"actor": actor, "note": note}
             t.orders.add_event(order_number, OrderEvent(now, "admin_resolved", record.status, detail))
 
     def retry_all_failed(self, actor: str = "admin") -> list[str]:

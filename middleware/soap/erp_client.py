@@ -41,13 +41,20 @@ T = TypeVar("T")
 class ErpSettings(Protocol):
     """The settings the adapter reads (middleware.config.Settings has them; soap does not import config)."""
 
-    erp_wsdl: str
-    erp_endpoint: str
-    erp_username: str
-    erp_password: str
-    erp_connect_timeout: float
-    erp_read_timeout: float
-    erp_pool_size: int
+    @property
+    def erp_wsdl(self) -> str: ...
+    @property
+    def erp_endpoint(self) -> str: ...
+    @property
+    def erp_username(self) -> str: ...
+    @property
+    def erp_password(self) -> str: ...
+    @property
+    def erp_connect_timeout(self) -> float: ...
+    @property
+    def erp_read_timeout(self) -> float: ...
+    @property
+    def erp_pool_size(self) -> int: ...
 
 
 def _fault_detail(fault: Fault) -> dict[str, str | None]:

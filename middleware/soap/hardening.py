@@ -94,8 +94,8 @@ def check_charset(environ: dict[str, Any]) -> None:
     try:
         codecs.lookup(charset)
     except LookupError:
-        message = f"unsupported charset {charset[:40]!r}"
-        raise Rejected("400 Bad Request", "Client.BadRequest", message) from None
+        reason = f"unsupported charset {charset[:40]!r}"
+        raise Rejected("400 Bad Request", "Client.BadRequest", reason) from None
 
 
 def read_body(environ: dict[str, Any], max_bytes: int) -> bytes:
