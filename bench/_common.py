@@ -385,7 +385,7 @@ def serve_bare_flask(port: int, threads: int) -> int:
     """Serve a Flask app with one JSON endpoint, the same WebServer and thread count as `run.py serve`."""
     from flask import Flask, jsonify, request
 
-    from middleware.web import WebServer, raise_on_sigterm
+    from middleware.web import WebServer
 
     app = Flask("bare")
 
@@ -394,14 +394,7 @@ def serve_bare_flask(port: int, threads: int) -> int:
         return jsonify(request.get_json())
 
     server = WebServer(app, "127.0.0.1", port, threads)
-    raise_on_sigterm()
-    print(f"serving on {server.url}", flush=True)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+    server.serve_until_stopped(f"serving on {server.url}")
     return 0
 
 

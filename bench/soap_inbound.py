@@ -96,7 +96,7 @@ def serve(port: int) -> int:
     from middleware.config import Settings
     from middleware.soap.hardening import SoapGuard
     from middleware.soap.wssecurity import UsernameTokenVerifier
-    from middleware.web import WebServer, raise_on_sigterm
+    from middleware.web import WebServer
 
     settings = Settings.from_env()
     configure_logging(settings)
@@ -111,15 +111,8 @@ def serve(port: int) -> int:
                                              password=settings.soap_password, verifier=verifier,
                                              max_bytes=settings.soap_max_request_bytes)
     server = WebServer(app, "127.0.0.1", port, settings.web_threads)
-    raise_on_sigterm()
-    print(f"serving on {server.url}", flush=True)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
-        container.close()
+    container.start_listeners()
+    server.serve_until_stopped(f"serving on {server.url}", on_stop=container.close)
     return 0
 
 
@@ -184,7 +177,7 @@ def main() -> int:
         mw: Process | None = None
         try:
             mw = start_middleware(erp.url, tmp, command=[sys.executable, __file__, "serve", "--port", "0"])
-            numbers = place_orders(mw.url, "BENCH-", 400 if args.quick else 4000)
+            numbers = place_orders(mw.url, "BENCH-", 400 if args.quick else 6000)
             updates = Envelopes(mw.url, "/soap", "UpdateOrderStatus", numbers)
             echo = Envelopes(mw.url, ECHO_PATH, "EchoStatus", numbers)
             for _ in range(rounds):

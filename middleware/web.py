@@ -19,7 +19,7 @@ class WebServer:
     def __init__(self, app: Any, host: str, port: int, threads: int = 16) -> None:
         self._server = create_server(
             app, host=host, port=port, threads=threads, ident="middleware",
-            clear_untrusted_proxy_headers=True, asyncore_loop_timeout=0.25
+            clear_untrusted_proxy_headers=True, asyncore_loop_timeout=1
         )
         self.host = host
         self.port = int(self._server.effective_port)  # type: ignore[union-attr]

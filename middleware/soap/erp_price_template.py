@@ -11,6 +11,7 @@ so an answer zeep in strict mode would refuse is refused here too. Other operati
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -71,10 +72,19 @@ class _Schema:
         schema = etree.parse(str(Path(wsdl_path)), parser).find(f".//{_XSQ}schema")
         if schema is None or schema.get("targetNamespace") != NS:
             raise ValueError(f"{wsdl_path}: no xs:schema for {NS}")
-        self.validator = etree.XMLSchema(schema)
+        self._schema = schema
+        self._local = threading.local()
         self._complex = {e.get("name"): e for e in schema.findall(f"{_XSQ}complexType")}
         self._simple = {e.get("name"): e for e in schema.findall(f"{_XSQ}simpleType")}
         self._elements = {e.get("name"): e for e in schema.findall(f"{_XSQ}element")}
+
+    @property
+    def validator(self) -> etree.XMLSchema:
+        """This thread's lxml validator of the schema (a validator keeps one error log per object)."""
+        validator = getattr(self._local, "validator", None)
+        if validator is None:
+            validator = self._local.validator = etree.XMLSchema(self._schema)
+        return validator
 
     def element(self, name: str) -> _Decl:
         """The compiled top-level element `name`."""
@@ -167,15 +177,16 @@ class SimulatePricesCall:
         self.operation = self.binding.get(OPERATION)
         self.soap_action = f'"{self.operation.soapaction}"'
         schema = _Schema(wsdl_path)
-        self.validator = schema.validator
+        self.schema = schema
         self.response = schema.element(f"{OPERATION}Response")
 
     def __call__(self, CustomerNo: str, Lines: dict[str, Any], CurrencyCode: str | None = None) -> Any:
         """Send one request; returns the response as attribute objects (None/[] for absent elements)."""
         client = self.client
         body = build_request(CustomerNo, CurrencyCode, Lines)
-        if not self.validator.validate(body):  # zeep checks the arguments before sending too
-            raise ValidationError(f"{OPERATION}: {self.validator.error_log.last_error}")
+        validator = self.schema.validator
+        if not validator.validate(body):  # zeep checks the arguments before sending too
+            raise ValidationError(f"{OPERATION}: {validator.error_log.last_error}")
         envelope = envelope_for(body)
         headers = {"SOAPAction": self.soap_action, "Content-Type": "text/xml; charset=utf-8"}
         envelope, headers = plugins.apply_egress(client, envelope, headers, self.operation, self.options)
@@ -212,7 +223,8 @@ class SimulatePricesCall:
         node = doc.find(f"{{{SOAP_ENV}}}Body/{_Q}{OPERATION}Response")
         if node is None:
             raise XMLParseError(f"no {OPERATION}Response in the answer")
-        if not self.validator.validate(node):  # what zeep in strict mode refuses as well
-            error = self.validator.error_log.last_error
+        validator = self.schema.validator
+        if not validator.validate(node):  # what zeep in strict mode refuses as well
+            error = validator.error_log.last_error
             raise XMLParseError(f"{OPERATION}Response does not fit the WSDL: {error}")
         return _read(node, self.response)

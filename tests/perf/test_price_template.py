@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
@@ -69,7 +70,8 @@ def test_template_builds_the_envelope_zeep_builds(zeep_erp: ZeepErp, currency: s
 
 def test_template_request_fits_the_wsdl_schema(template: SimulatePricesCall) -> None:
     body = build_request("C10000", "EUR", m.price_lines_to_erp(lines()))
-    assert template.validator.validate(body), template.validator.error_log
+    validator = template.schema.validator
+    assert validator.validate(body), validator.error_log
 
 
 def test_template_refuses_arguments_the_schema_forbids_before_sending(template: SimulatePricesCall) -> None:
@@ -171,3 +173,17 @@ def test_template_runs_the_zeep_plugins_like_zeep(zeep_erp: ZeepErp, template: S
     zeep_erp.client.plugins.append(plugin)
     template(CustomerNo="C10000", CurrencyCode="EUR", Lines=m.price_lines_to_erp(lines(1)[:1]))
     assert plugin.seen == [("egress", "SimulateSalesPrices"), ("ingress", "SimulateSalesPrices")]
+
+
+def test_template_gives_every_thread_its_own_correct_answer(template: SimulatePricesCall) -> None:
+    def ask(quantity: int) -> tuple[int, str | None]:
+        asked = [PriceRequestLine("1", "TOTE-01", quantity, Configuration.of({}))]
+        answer = m.price_answer_from_erp(template(CustomerNo="C10000", CurrencyCode="EUR",
+                                                  Lines=m.price_lines_to_erp(asked)), asked)
+        return answer.lines[0].quantity, str(answer.lines[0].net_amount)
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(ask, range(1, 41)))
+    expected = [ask(q) for q in range(1, 41)]
+    assert answers == expected
+    assert [q for q, _ in answers] == list(range(1, 41))
