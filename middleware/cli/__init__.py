@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from ..errors import ConfigError
 
 # Each module has register(subparsers) adding its commands; a command's handler is args.func(args) -> int.
-COMMAND_MODULES = ["demo", "serve", "orders", "reconcile", "db", "wsdl"]
+COMMAND_MODULES = ["demo", "serve", "orders", "reconcile", "db", "wsdl", "erp_sim"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +35,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     if not words or (words[0].startswith("-") and words[0] not in {"-h", "--help"}):
         words = ["demo", *words]
+    if words[0] == "erp-sim":  # its options belong to erpsim's own parser
+        from .erp_sim import run_erp_sim
+
+        return run_erp_sim(words[1:])
     args = build_parser().parse_args(words)
     try:
         return int(args.func(args) or 0)

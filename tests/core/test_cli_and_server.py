@@ -39,3 +39,12 @@ def test_web_server_serves_and_stops_with_keep_alive_clients_connected():
     assert session.get(server.url, timeout=5).text == "pong"
     server.close()
     assert server._thread is not None and not server._thread.is_alive()
+
+
+def test_erp_sim_hands_its_options_to_the_reference_erp(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as exited:
+        main(["erp-sim", "--help"])
+    assert exited.value.code == 0
+    assert "python -m erpsim" in capsys.readouterr().out
