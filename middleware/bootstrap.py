@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from .config import Settings
 from .ports.clock import Clock, SystemClock
 from .ports.erp import Erp
+from .domain.pricing import MAX_ITEMS
 from .services.catalog import CatalogService
 from .services.price_cache import PriceCache
 from .services.prices import PriceService
@@ -124,10 +125,17 @@ def wire_prices(c: Container) -> None:
     s = c.settings
     # every invalidation is also sent to the other nodes (PostgreSQL LISTEN/NOTIFY; a no-op on SQLite)
     bus = PriceInvalidationBus(c.db)
-    cache: PriceCache = PublishingPriceCache(s.price_cache_ttl, s.price_stale_max_age, bus)
+    cache: PriceCache = PublishingPriceCache(
+        s.price_cache_ttl, s.price_stale_max_age, bus, max_entries=s.price_cache_max_entries
+    )
     c.catalog = CatalogService(SqlCatalogRepository(c.db, c.clock), c.erp, c.clock, prices=cache)
     breaker = CircuitBreaker(s.breaker_failure_threshold, s.breaker_reset_timeout)
-    c.prices = PriceService(c.erp, c.catalog.customer, cache, c.clock, breaker, SingleFlight())
+    c.prices = PriceService(
+        c.erp, c.catalog.customer, cache, c.clock, breaker, SingleFlight(),
+        # the spot check reads the newest price_check_sample quotes, each at most MAX_ITEMS lines
+        recent_max_lines=s.price_check_sample * MAX_ITEMS,
+        forget_customers=c.catalog.forget_customers,
+    )
     c.catalog.prices = c.prices  # upserts invalidate through the service, so its counters see them
     bus.target = c.prices
     c.extras["price_bus"] = bus

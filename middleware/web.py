@@ -70,9 +70,10 @@ class WebServer:
 
 
 def raise_on_sigterm() -> None:
-    """Turn SIGTERM into KeyboardInterrupt so Ctrl-C and SIGTERM stop the same way."""
+    """Turn SIGTERM (and SIGINT, even when started with it ignored) into KeyboardInterrupt."""
 
     def handler(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from ..domain.catalog import Customer, Product
@@ -22,6 +25,8 @@ log = logging.getLogger(__name__)
 MAX_PAGE = 500
 SYNC_PAGE_SIZE = 200
 MAX_SYNC_PAGES = 10_000  # a guard against an ERP that never stops handing out bookmarks
+CUSTOMER_TTL_SECONDS = 30  # every price request needs its customer: keep the database off the hot path
+CUSTOMER_CACHE_MAX = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +84,17 @@ class CatalogService:
         erp: Erp,
         clock: Clock,
         prices: PriceInvalidator | None = None,
+        customer_ttl_seconds: float = CUSTOMER_TTL_SECONDS,
+        customer_cache_max: int = CUSTOMER_CACHE_MAX,
     ) -> None:
         self.repo = repo
         self.erp = erp
         self.clock = clock
         self.prices = prices
+        self.customer_ttl = timedelta(seconds=customer_ttl_seconds)
+        self.customer_cache_max = customer_cache_max
+        self._customers: OrderedDict[str, tuple[Customer, datetime]] = OrderedDict()
+        self._customers_lock = threading.Lock()
 
     def get_product(self, sku: str) -> Product:
         """The product; NotFound when the mirror does not hold it."""
@@ -98,13 +109,32 @@ class CatalogService:
         return self.repo.list_products(offset=offset, limit=limit), self.repo.count_products()
 
     def customer(self, customer_id: str) -> Customer:
-        """The customer from the mirror, else from the ERP (then stored); NotFound when unknown."""
+        """The customer (held in memory for a short TTL), else the mirror, else the ERP; NotFound if unknown."""
+        now = self.clock.now()
+        with self._customers_lock:
+            held = self._customers.get(customer_id)
+        if held is not None and now < held[1]:
+            return held[0]
         customer = self.repo.get_customer(customer_id)
-        if customer is not None:
-            return customer
-        customer = self.erp.get_customer(customer_id)  # raises NotFound for an unknown customer
-        self.repo.upsert_customers([customer])
+        if customer is None:
+            customer = self.erp.get_customer(customer_id)  # raises NotFound for an unknown customer
+            self.repo.upsert_customers([customer])
+        if self.customer_ttl:
+            with self._customers_lock:
+                self._customers[customer_id] = (customer, now + self.customer_ttl)
+                self._customers.move_to_end(customer_id)
+                while len(self._customers) > self.customer_cache_max:
+                    self._customers.popitem(last=False)
         return customer
+
+    def forget_customers(self, customer_ids: Iterable[str] | None = None) -> None:
+        """Drop customers (all of them when None) from the in-memory cache."""
+        with self._customers_lock:
+            if customer_ids is None:
+                self._customers.clear()
+                return
+            for customer_id in customer_ids:
+                self._customers.pop(customer_id, None)
 
     def upsert_products(self, products: Iterable[Product]) -> UpsertResult:
         """Insert or update products; changed ones drop their cached prices."""
@@ -119,14 +149,18 @@ class CatalogService:
 
     def upsert_customers(self, customers: Iterable[Customer]) -> UpsertResult:
         """Insert or update customers; changed ones drop their cached prices."""
-        return self._upsert(
-            customers,
-            _customer_problem,
-            lambda c: c.customer_id,
-            self.repo.get_customer,
-            self.repo.upsert_customers,
-            "customer_ids",
-        )
+        customers = list(customers)
+        try:
+            return self._upsert(
+                customers,
+                _customer_problem,
+                lambda c: c.customer_id,
+                self.repo.get_customer,
+                self.repo.upsert_customers,
+                "customer_ids",
+            )
+        finally:  # also when the store failed half-way: the next read goes to the mirror
+            self.forget_customers(c.customer_id for c in customers)
 
     def _upsert(
         self,

@@ -81,6 +81,8 @@ class PriceService:
         breaker: CircuitBreaker,
         flights: SingleFlight[PriceKey, CachedPrice] | None = None,
         recent_limit: int = 10_000,
+        recent_max_lines: int = 20_000,
+        forget_customers: Callable[[Iterable[str] | None], None] | None = None,
     ) -> None:
         self.erp = erp
         self.customers = customers
@@ -89,7 +91,11 @@ class PriceService:
         self.breaker = breaker
         self.flights: SingleFlight[PriceKey, CachedPrice] = flights or SingleFlight()
         self.recent_limit = recent_limit
+        # recent quotes pin their LinePrices after the cache dropped them: bound them by lines, not quotes
+        self.recent_max_lines = recent_max_lines
+        self.forget_customers = forget_customers
         self._recent: OrderedDict[str, RecentQuote] = OrderedDict()
+        self._recent_lines = 0
         self._recent_lock = threading.Lock()
         self._counters = _Counters()
 
@@ -211,8 +217,12 @@ class PriceService:
         recent = RecentQuote(quote.quote_id, quote.customer_id, quote.currency, self.clock.now(), quote.lines)
         with self._recent_lock:
             self._recent[quote.quote_id] = recent
-            while len(self._recent) > self.recent_limit:
-                self._recent.popitem(last=False)
+            self._recent_lines += len(recent.lines)
+            while len(self._recent) > 1 and (
+                len(self._recent) > self.recent_limit or self._recent_lines > self.recent_max_lines
+            ):
+                _, dropped = self._recent.popitem(last=False)
+                self._recent_lines -= len(dropped.lines)
 
     def recent_quote(self, quote_id: str) -> RecentQuote | None:
         """A recently served quote by id, or None when unknown or evicted."""
@@ -233,6 +243,9 @@ class PriceService:
         everything: bool = False,
     ) -> int:
         """Drop cached prices (ERP price changes); returns how many entries were dropped."""
+        customer_ids = tuple(customer_ids)
+        if self.forget_customers is not None and (everything or customer_ids):
+            self.forget_customers(None if everything else customer_ids)
         count = self.cache.invalidate(
             skus=skus, customer_ids=customer_ids, price_groups=price_groups, everything=everything
         )
