@@ -6,7 +6,8 @@ import logging
 import secrets
 from typing import Any
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, Request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 admin = Blueprint(
     "admin",
@@ -20,6 +21,20 @@ admin = Blueprint(
 from . import auth, filters, views  # noqa: E402,F401  (routes attach to the blueprint)
 
 
+# The shop's API and the ERP's SOAP service never use the admin session: skip verifying its cookie.
+SESSIONLESS_PREFIXES = ("/api/", "/soap/")
+
+
+class AdminSessionInterface(SecureCookieSessionInterface):
+    """The signed-cookie session, opened only for requests that can use it (not /api/, /soap/)."""
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        """A null session for the API and SOAP paths, else the signed cookie's session."""
+        if request.path.startswith(SESSIONLESS_PREFIXES):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
 def register(app: Flask, settings: Any) -> None:
     """Mount the blueprint and configure the signed session cookie it signs in with."""
     # Without MIDDLEWARE_SECRET_KEY every process signs with its own random key: sessions do not
@@ -29,6 +44,7 @@ def register(app: Flask, settings: Any) -> None:
             "MIDDLEWARE_SECRET_KEY is not set: admin sessions are signed with a random per-process key"
         )
     app.secret_key = getattr(settings, "secret_key", None) or secrets.token_hex(32)
+    app.session_interface = AdminSessionInterface()
     app.config.update(
         SESSION_COOKIE_NAME="middleware_admin",
         SESSION_COOKIE_PATH="/admin",

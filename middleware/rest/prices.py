@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from flask import Response, abort, current_app, jsonify, request
+from flask import Response, abort, current_app, request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from ..domain.configuration import MAX_OPTIONS, Configuration
@@ -200,4 +200,5 @@ def post_prices() -> Response:
         abort(413, f"Request body exceeds {limit} bytes.")
     body = parse_json(request, PriceRequest, limit)
     quote = container.prices.quote(to_query(body))
-    return jsonify(quote_to_wire(quote).model_dump(mode="json"))
+    # pydantic-core encodes straight to bytes: no intermediate dict, no json module
+    return Response(quote_to_wire(quote).model_dump_json(), mimetype="application/json")
