@@ -33,9 +33,9 @@ def free_port() -> int:
 def test_the_demo_answers_the_worked_price_case_and_stops_cleanly_on_sigterm(tmp_path):
     port, erp_port = free_port(), free_port()
     env = {"PATH": "/usr/bin:/bin", "MIDDLEWARE_LOG_LEVEL": "WARNING"}
+    flags = ["--port", str(port), "--erp-port", str(erp_port), "--data-dir", str(tmp_path)]
     demo = subprocess.Popen(
-        [sys.executable, "run.py", "--port", str(port), "--erp-port", str(erp_port)]
-        + ["--data-dir", str(tmp_path)],
+        [sys.executable, "run.py", *flags],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
