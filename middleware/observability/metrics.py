@@ -11,6 +11,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 
 log = logging.getLogger(__name__)
+MAX_CACHED_LABEL_SETS = 1_000  # methods come from clients: never let the lookup table grow unbounded
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
@@ -59,6 +60,7 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=r,
         )
+        self._http_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
         self.audit_dropped = Counter(
             "middleware_audit_dropped", "Audit entries dropped (queue full)", registry=r
         )
@@ -75,8 +77,15 @@ class Metrics:
 
     def observe_http(self, method: str, route: str, status: int, seconds: float) -> None:
         """Count and time one HTTP request."""
-        self.http_requests.labels(method, route, str(status)).inc()
-        self.http_latency.labels(method, route).observe(seconds)
+        key = (method, route, status)
+        children = self._http_children.get(key)
+        if children is None:  # labels() validates and locks on every call: look each label set up once
+            children = (self.http_requests.labels(method, route, str(status)),
+                        self.http_latency.labels(method, route))
+            if len(self._http_children) < MAX_CACHED_LABEL_SETS:
+                self._http_children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def add_status_source(self, source: Callable[[], Iterable[Metric]]) -> None:
         """Export values computed at scrape time (outbox depth, cache counters, findings)."""

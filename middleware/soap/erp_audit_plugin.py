@@ -25,8 +25,9 @@ SUBJECT_FIELDS = ("ExternalDocumentNo",)
 
 
 def _subject(envelope: Any) -> str | None:
-    for element in envelope.iter():
-        if isinstance(element.tag, str) and etree.QName(element).localname in SUBJECT_FIELDS:
+    # lxml searches in C; a Python walk over every element cost ~1 ms on a 48-line answer
+    for name in SUBJECT_FIELDS:
+        for element in envelope.iterfind(f".//{{*}}{name}"):
             text = (element.text or "").strip()
             if text:
                 return text[:128]
@@ -34,7 +35,12 @@ def _subject(envelope: Any) -> str | None:
 
 
 def _is_fault(envelope: Any) -> bool:
-    return any(isinstance(e.tag, str) and etree.QName(e).localname == "Fault" for e in envelope.iter())
+    return envelope.find(".//{*}Fault") is not None
+
+
+def _operation_name(operation: Any) -> str:
+    # getattr's default would be evaluated on every call: str() renders zeep's whole signature
+    return getattr(operation, "name", None) or str(operation)
 
 
 class ErpAuditPlugin(Plugin):  # type: ignore[misc]
@@ -68,7 +74,7 @@ class ErpAuditPlugin(Plugin):  # type: ignore[misc]
         rid = self._request_id()
         if rid:
             http_headers["X-Request-ID"] = rid
-        name = getattr(operation, "name", str(operation))
+        name = _operation_name(operation)
         subject = _subject(envelope)
         self._local.call = (name, subject, time.perf_counter())
         self._safe_record(
@@ -86,7 +92,7 @@ class ErpAuditPlugin(Plugin):  # type: ignore[misc]
 
     def ingress(self, envelope: Any, http_headers: Any, operation: Any) -> tuple[Any, Any]:
         """Audit the answer (or fault) under the request's subject."""
-        name = getattr(operation, "name", str(operation))
+        name = _operation_name(operation)
         sent_name, subject, started = getattr(self._local, "call", (name, None, None))
         duration = (time.perf_counter() - started) * 1000 if started and sent_name == name else None
         fault = _is_fault(envelope)
