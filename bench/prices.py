@@ -247,7 +247,7 @@ def main() -> int:
     args.samples = args.samples or (40 if args.quick else 200)
     args.seconds = args.seconds or (1.0 if args.quick else 3.0)
     if args.fill_cache is None:
-        args.fill_cache = 0 if args.quick else 100_000  # the cache's bound (services/price_cache.py)
+        args.fill_cache = 0 if args.quick else 100_000  # 10x the default cache bound: full
     with tempfile.TemporaryDirectory() as tmp:
         erp = start_erp(args.erp_latency_ms)
         mw = bare = None

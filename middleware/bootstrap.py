@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .config import Settings
+from .domain.pricing import MAX_ITEMS
 from .ports.clock import Clock, SystemClock
 from .ports.erp import Erp
-from .domain.pricing import MAX_ITEMS
 from .services.catalog import CatalogService
 from .services.price_cache import PriceCache
 from .services.prices import PriceService

@@ -147,7 +147,7 @@ class Settings:
     public_url: str = _setting("http://127.0.0.1:8000", _url)
     price_cache_ttl: int = _setting(60, _non_negative_int)
     price_stale_max_age: int = _setting(3600, _non_negative_int)
-    price_cache_max_entries: int = _setting(20_000, _positive_int)  # ~2.7 KB each: a full cache ~55 MB
+    price_cache_max_entries: int = _setting(10_000, _positive_int)  # ~3 KB each: a full cache ~30 MB
     breaker_failure_threshold: int = _setting(5, _positive_int)
     breaker_reset_timeout: float = _setting(10.0, _positive_float)
     price_tolerance: Decimal = _setting(Decimal("0.01"), _decimal)

@@ -7,7 +7,7 @@ import secrets
 from typing import Any
 
 from flask import Blueprint, Flask, Request
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 admin = Blueprint(
     "admin",
@@ -20,7 +20,6 @@ admin = Blueprint(
 
 from . import auth, filters, views  # noqa: E402,F401  (routes attach to the blueprint)
 
-
 # The shop's API and the ERP's SOAP service never use the admin session: skip verifying its cookie.
 SESSIONLESS_PREFIXES = ("/api/", "/soap/")
 
@@ -28,7 +27,7 @@ SESSIONLESS_PREFIXES = ("/api/", "/soap/")
 class AdminSessionInterface(SecureCookieSessionInterface):
     """The signed-cookie session, opened only for requests that can use it (not /api/, /soap/)."""
 
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         """A null session for the API and SOAP paths, else the signed cookie's session."""
         if request.path.startswith(SESSIONLESS_PREFIXES):
             return self.make_null_session(app)

@@ -85,6 +85,7 @@ def _remember_route() -> None:
 def install(app: Flask, obs: Observability, status: Any | None = None) -> None:
     """Mount /healthz, /readyz, /metrics and wrap the WSGI app; `status` feeds scrape-time gauges."""
     app.extensions["observability"] = obs
+    app.config["MIDDLEWARE_ROUTE_ENVIRON_KEY"] = ROUTE_KEY  # for WSGI shortcuts in front of Flask
     app.register_blueprint(health)
     app.before_request(_remember_route)
     if status is not None and not getattr(obs.metrics, "_status_added", False):

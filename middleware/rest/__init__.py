@@ -46,4 +46,8 @@ def register(app: Flask) -> None:
             if exc.name != f"{__name__}.{name}":
                 raise
     app.register_blueprint(api)
+    from .prices import CachedPricesShortcut
+
+    # cache hits skip Flask's request machinery; everything else reaches the blueprint unchanged
+    app.wsgi_app = CachedPricesShortcut(app.wsgi_app, app)  # type: ignore[method-assign]
     app.register_error_handler(HTTPException, _http_error)

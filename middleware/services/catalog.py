@@ -109,7 +109,7 @@ class CatalogService:
         return self.repo.list_products(offset=offset, limit=limit), self.repo.count_products()
 
     def customer(self, customer_id: str) -> Customer:
-        """The customer (held in memory for a short TTL), else the mirror, else the ERP; NotFound if unknown."""
+        """The customer: held in memory for a short TTL, else the mirror, else the ERP; NotFound: unknown."""
         now = self.clock.now()
         with self._customers_lock:
             held = self._customers.get(customer_id)

@@ -52,7 +52,7 @@ class PriceInvalidator(Protocol):
 class PriceCache:
     """Thread-safe, bounded (least recently stored evicted first) store of ERP line prices."""
 
-    def __init__(self, ttl_seconds: int, stale_max_age_seconds: int, max_entries: int = 20_000) -> None:
+    def __init__(self, ttl_seconds: int, stale_max_age_seconds: int, max_entries: int = 10_000) -> None:
         self.ttl = timedelta(seconds=ttl_seconds)
         self.stale_max_age = timedelta(seconds=stale_max_age_seconds)
         self.max_entries = max_entries

@@ -101,6 +101,25 @@ class PriceService:
 
     def quote(self, query: PriceQuery) -> PriceQuote:
         """Price every line: fresh cache, else the ERP (one call), else stale, else PricesUnavailable."""
+        customer, keys, found = self._from_cache(query)
+        self._counters.add("hits", len(found))
+        missing = [k for k in dict.fromkeys(keys) if k not in found]
+        self._counters.add("misses", len(missing))
+        if missing:
+            found.update(self._fetch(customer, query, keys, missing))
+        return self._assemble(query, customer, keys, found)
+
+    def cached_quote(self, query: PriceQuery) -> PriceQuote | None:
+        """The quote if every line is fresh in the cache, else None (nothing counted); raises as quote()."""
+        customer, keys, found = self._from_cache(query)
+        if len(found) != len(set(keys)):
+            return None
+        self._counters.add("hits", len(found))
+        return self._assemble(query, customer, keys, found)
+
+    def _from_cache(
+        self, query: PriceQuery
+    ) -> tuple[Customer, list[PriceKey], dict[PriceKey, tuple[CachedPrice, PriceSource]]]:
         customer = self.customers(query.customer_id)
         if query.currency != customer.currency:
             raise InputError(
@@ -114,12 +133,7 @@ class PriceService:
             entry = self.cache.fresh(key, now)
             if entry is not None:
                 found[key] = (entry, PriceSource.CACHE)
-        self._counters.add("hits", len(found))
-        missing = [k for k in dict.fromkeys(keys) if k not in found]
-        self._counters.add("misses", len(missing))
-        if missing:
-            found.update(self._fetch(customer, query, keys, missing))
-        return self._assemble(query, customer, keys, found)
+        return customer, keys, found
 
     def _key(self, customer: Customer, currency: str, line: PriceRequestLine) -> PriceKey:
         return PriceKey(customer.customer_id, line.sku, line.quantity, line.configuration.hash, currency)

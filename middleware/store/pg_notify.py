@@ -169,7 +169,7 @@ class PublishingPriceCache(PriceCache):
     """A PriceCache whose every invalidation is also published to the other nodes."""
 
     def __init__(self, ttl_seconds: int, stale_max_age_seconds: int, bus: PriceInvalidationBus,
-                 max_entries: int = 100_000) -> None:
+                 max_entries: int = 10_000) -> None:
         super().__init__(ttl_seconds, stale_max_age_seconds, max_entries)
         self.bus = bus
 
