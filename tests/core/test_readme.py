@@ -12,7 +12,7 @@ def _commands() -> list[str]:
 
 
 def test_ci_runs_the_readme_test_command_verbatim():
-    demo, tests = _commands()
+    _, tests = _commands()
     assert "pytest" in tests
     assert tests in (ROOT / ".ci" / "run").read_text().splitlines()
 
