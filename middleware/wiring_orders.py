@@ -12,6 +12,7 @@ from .services.orders import OrderService
 from .services.pull_delivery import PullDeliveryService
 from .services.webhooks import WebhookService
 from .store.order_repo import SqlTransactions
+from .store.pg_notify import OutboxWakeup
 
 
 def wire_orders(c: Any) -> None:
@@ -54,12 +55,13 @@ def wire_orders(c: Any) -> None:
         concurrency=s.delivery_concurrency,
         poll_interval=s.delivery_poll_interval,
     )
-    c.orders = OrderService(
-        tx, c.catalog.repo, c.clock, webhooks=webhooks, on_received=c.delivery_worker.notify
-    )
+    # a new or retried order wakes the worker here and, on PostgreSQL, the workers of every other node
+    wakeup = OutboxWakeup(c.db, c.delivery_worker.notify)
+    c.orders = OrderService(tx, c.catalog.repo, c.clock, webhooks=webhooks, on_received=wakeup.notify)
     c.order_status = OrderStatusService(tx, c.clock, webhooks=webhooks)
     c.pull_delivery = PullDeliveryService(
         tx, c.delivery, c.clock, webhooks=webhooks, lease_seconds=s.pull_lease_seconds
     )
     if handlers:
         c.background.append(c.delivery_worker)
+        c.background.append(wakeup)

@@ -1,4 +1,5 @@
-"""Cross-node price cache invalidation over PostgreSQL LISTEN/NOTIFY (a no-op on SQLite).
+"""Cross-node signals over PostgreSQL LISTEN/NOTIFY (a no-op on SQLite): price cache invalidations, and
+new orders that wake the delivery workers of every node.
 
 Every local invalidation is published on a channel; a listener thread on every node applies the
 invalidations of the other nodes to its own PriceService. A node that lost its listening connection
@@ -13,7 +14,7 @@ import os
 import secrets
 import socket
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -58,6 +59,81 @@ def decode(payload: str) -> dict[str, Any] | None:
     return {"origin": str(body.get("origin", "")), "everything": body.get("everything") is True, **lists}
 
 
+class PgListener:
+    """A thread that LISTENs on one channel and hands every payload to a callback, reconnecting with backoff.
+
+    `on_reconnect` runs after a lost connection is back: notifications sent meanwhile are gone."""
+
+    def __init__(
+        self,
+        db: Database,
+        channel: str,
+        on_payload: Callable[[str], object],
+        on_reconnect: Callable[[], object] = lambda: None,
+        name: str = "pg-listener",
+    ) -> None:
+        self.db = db
+        self.channel = channel
+        self.on_payload = on_payload
+        self.on_reconnect = on_reconnect
+        self.name = name
+        self.reconnects = 0
+        self.listening = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start listening (PostgreSQL only)."""
+        if not self.db.is_postgres or self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop listening and wait for the thread."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        self.listening.clear()
+
+    def _run(self) -> None:
+        delay, first = 0.5, True
+        while not self._stop.is_set():
+            try:
+                self._listen(missed_some=not first)
+                delay = 0.5
+            except Exception as exc:  # any database failure: reconnect
+                self.listening.clear()
+                self.reconnects += 1
+                log.warning("%s disconnected (%s); retrying in %.1fs", self.name, exc, delay)
+                self._stop.wait(delay)
+                delay = min(delay * 2, 10.0)
+            first = False
+
+    def _listen(self, missed_some: bool) -> None:
+        import psycopg
+
+        conninfo = make_url(self.db.url).set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(conninfo, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'LISTEN "{self.channel}"')
+            self.listening.set()
+            if missed_some:
+                self.on_reconnect()
+            while not self._stop.is_set():
+                for notice in conn.notifies(timeout=_POLL_SECONDS):
+                    self.on_payload(notice.payload)
+                    if self._stop.is_set():
+                        break
+
+
+def pg_notify(db: Database, channel: str, payload: str) -> None:
+    """Send one notification (delivered to listeners when the transaction commits)."""
+    with db.write() as conn:
+        conn.execute(select(func.pg_notify(channel, payload)))
+
+
 class PriceInvalidationBus:
     """Publishes local invalidations and applies remote ones; start()/stop() run the listener thread."""
 
@@ -67,12 +143,14 @@ class PriceInvalidationBus:
         self.node_id = node_id or new_node_id()
         self.enabled = db.is_postgres
         self.target: PriceInvalidator | None = None  # set once the PriceService exists
-        self.counts = {"published": 0, "publish_failures": 0, "received": 0, "applied": 0, "reconnects": 0}
+        self.counts = {"published": 0, "publish_failures": 0, "received": 0, "applied": 0}
         self._counts_lock = threading.Lock()
-        self.listening = threading.Event()
         self._local = threading.local()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        # a node that lost its connection may have missed invalidations: it drops everything
+        self.listener = PgListener(
+            db, channel, self.apply, lambda: self._apply(everything=True), "price-invalidation-listener"
+        )
+        self.listening = self.listener.listening
 
     def publish(self, *, skus: Iterable[str] = (), customer_ids: Iterable[str] = (),
                 price_groups: Iterable[str] = (), everything: bool = False) -> None:
@@ -81,8 +159,7 @@ class PriceInvalidationBus:
             return
         payload = encode(self.node_id, skus, customer_ids, price_groups, everything)
         try:
-            with self.db.write() as conn:  # delivered to listeners when this transaction commits
-                conn.execute(select(func.pg_notify(self.channel, payload)))
+            pg_notify(self.db, self.channel, payload)
             self._count("published")
         except Exception:  # a publish failure must not fail the local invalidation
             self._count("publish_failures")
@@ -114,55 +191,18 @@ class PriceInvalidationBus:
 
     def start(self) -> None:
         """Start listening (PostgreSQL only)."""
-        if not self.enabled or self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="price-invalidation-listener", daemon=True)
-        self._thread.start()
+        self.listener.start()
 
     def stop(self) -> None:
         """Stop listening and wait for the thread."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-        self.listening.clear()
-
-    def _run(self) -> None:
-        delay, first = 0.5, True
-        while not self._stop.is_set():
-            try:
-                self._listen(missed_some=not first)
-                delay = 0.5
-            except Exception as exc:  # any database failure: reconnect
-                self.listening.clear()
-                self._count("reconnects")
-                log.warning("price invalidation listener disconnected (%s); retrying in %.1fs", exc, delay)
-                self._stop.wait(delay)
-                delay = min(delay * 2, 10.0)
-            first = False
-
-    def _listen(self, missed_some: bool) -> None:
-        import psycopg
-
-        conninfo = make_url(self.db.url).set(drivername="postgresql").render_as_string(hide_password=False)
-        with psycopg.connect(conninfo, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'LISTEN "{self.channel}"')
-            self.listening.set()
-            if missed_some:
-                self._apply(everything=True)
-            while not self._stop.is_set():
-                for notice in conn.notifies(timeout=_POLL_SECONDS):
-                    self.apply(notice.payload)
-                    if self._stop.is_set():
-                        break
+        self.listener.stop()
 
     def stats(self) -> dict[str, Any]:
         """Counters for the admin page and metrics."""
         with self._counts_lock:
             counts = dict(self.counts)
-        return {**counts, "enabled": self.enabled, "listening": self.listening.is_set(),
-                "node_id": self.node_id}
+        return {**counts, "reconnects": self.listener.reconnects, "enabled": self.enabled,
+                "listening": self.listening.is_set(), "node_id": self.node_id}
 
 
 class PublishingPriceCache(PriceCache):
@@ -183,3 +223,35 @@ class PublishingPriceCache(PriceCache):
             self.bus.publish(skus=skus, customer_ids=customer_ids, price_groups=price_groups,
                              everything=everything)
         return count
+
+
+OUTBOX_CHANNEL = "middleware_outbox_due"
+
+
+class OutboxWakeup:
+    """A new order wakes the delivery workers of every node at once instead of at their next poll."""
+
+    def __init__(self, db: Database, wake_local: Callable[[], None], channel: str = OUTBOX_CHANNEL) -> None:
+        self.db = db
+        self.wake_local = wake_local
+        self.channel = channel
+        # after a reconnect, look at once: an order may have arrived meanwhile
+        self.listener = PgListener(db, channel, lambda _payload: wake_local(), wake_local, "outbox-wakeup")
+
+    def notify(self) -> None:
+        """Wake this process's worker and, on PostgreSQL, every other node's; never raises."""
+        self.wake_local()
+        if not self.db.is_postgres:
+            return
+        try:
+            pg_notify(self.db, self.channel, "")
+        except Exception:  # the other nodes still poll
+            log.exception("could not wake the other nodes' delivery workers")
+
+    def start(self) -> None:
+        """Listen for other nodes' new orders (PostgreSQL only)."""
+        self.listener.start()
+
+    def stop(self) -> None:
+        """Stop listening."""
+        self.listener.stop()
