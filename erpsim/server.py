@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from waitress import wasyncore
 from waitress.server import create_server
 
 from erpsim.app import Simulator, make_app
@@ -41,8 +42,19 @@ class SimulatorServer:
             clear_untrusted_proxy_headers=True,
         )
         self.host, self.port = host, int(self._server.effective_port)
-        self._thread = threading.Thread(target=self._server.run, name="erpsim-waitress", daemon=True)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="erpsim-waitress", daemon=True)
         self._thread.start()
+
+    def _serve(self) -> None:
+        """Poll until stop(); every socket is then closed here, in the loop's own thread."""
+        server = self._server
+        try:
+            while not self._stopping.is_set() and server._map:
+                wasyncore.loop(timeout=0.1, use_poll=server.adj.asyncore_use_poll, map=server._map, count=1)
+        finally:
+            for dispatcher in list(server._map.values()):
+                dispatcher.close()
 
     def start(self) -> SimulatorServer:
         """Kept for symmetry: the server already serves once constructed (idempotent)."""
@@ -71,14 +83,8 @@ class SimulatorServer:
     def stop(self) -> None:
         """Stop serving, release hanging responses and join the thread."""
         self.app.close()
-        server = self._server
-
-        def close_all() -> None:
-            for dispatcher in list(server._map.values()):
-                dispatcher.close()
-
-        server.task_dispatcher.shutdown(cancel_pending=True, timeout=2)
-        server.trigger.pull_trigger(close_all)
+        self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=2)
+        self._stopping.set()
         self._thread.join(timeout=5)
 
     def __enter__(self) -> SimulatorServer:

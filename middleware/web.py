@@ -8,22 +8,31 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from waitress import wasyncore
 from waitress.server import create_server
 
 log = logging.getLogger(__name__)
+
+_STOP_CHECK_SECONDS = 0.1
 
 
 class WebServer:
     """A waitress server bound to host:port, run in the foreground or in a thread."""
 
     def __init__(self, app: Any, host: str, port: int, threads: int = 16) -> None:
-        self._server = create_server(
-            app, host=host, port=port, threads=threads, ident="middleware",
-            clear_untrusted_proxy_headers=True, asyncore_loop_timeout=1
+        self._server: Any = create_server(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="middleware",
+            clear_untrusted_proxy_headers=True,
+            asyncore_loop_timeout=1,  # whole seconds: waitress truncates fractions to a busy loop
         )
         self.host = host
-        self.port = int(self._server.effective_port)  # type: ignore[union-attr]
+        self.port = int(self._server.effective_port)
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     @property
     def url(self) -> str:
@@ -31,13 +40,24 @@ class WebServer:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> WebServer:
-        """Serve in a background thread."""
-        self._thread = threading.Thread(target=self._server.run, name=f"web-{self.port}", daemon=True)
+        """Serve in a background thread until close()."""
+        self._thread = threading.Thread(target=self._serve_in_thread, name=f"web-{self.port}", daemon=True)
         self._thread.start()
         return self
 
+    def _serve_in_thread(self) -> None:
+        # our own loop, so that stopping needs no trigger: every socket is closed here, in the loop's
+        # thread, after the last poll - never under a running select() of another thread
+        server = self._server
+        use_poll = server.adj.asyncore_use_poll
+        try:
+            while not self._stopping.is_set() and server._map:
+                wasyncore.loop(timeout=_STOP_CHECK_SECONDS, use_poll=use_poll, map=server._map, count=1)
+        finally:
+            self._close_all()
+
     def run(self) -> None:
-        """Serve in the current thread until close() is called."""
+        """Serve in the current thread until Ctrl-C or SIGTERM (see raise_on_sigterm)."""
         self._server.run()
 
     def serve_until_stopped(self, banner: str, on_stop: Callable[[], None] = lambda: None) -> None:
@@ -54,19 +74,16 @@ class WebServer:
 
     def close(self) -> None:
         """Stop accepting, drop keep-alive connections and let the serving thread end."""
-        server = self._server
-
-        def close_all() -> None:
-            # runs inside the server loop, so no socket is closed under a running select()
-            for dispatcher in list(server._map.values()):  # type: ignore[union-attr]
-                dispatcher.close()
-
-        server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)  # type: ignore[union-attr]
-        if self._thread is not None and self._thread.is_alive():
-            server.trigger.pull_trigger(close_all)  # type: ignore[union-attr]
+        self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+        if self._thread is not None:
+            self._stopping.set()
             self._thread.join(timeout=5)
         else:
-            close_all()
+            self._close_all()
+
+    def _close_all(self) -> None:
+        for dispatcher in list(self._server._map.values()):
+            dispatcher.close()
 
 
 def raise_on_sigterm() -> None:

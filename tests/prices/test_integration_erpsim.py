@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -11,11 +10,11 @@ from datetime import timedelta
 
 import pytest
 import requests
-from waitress.server import create_server
 
 from middleware.app import create_app
 from middleware.bootstrap import Container, build_container
 from middleware.config import Settings
+from middleware.web import WebServer
 
 erpsim_server = pytest.importorskip("erpsim.server")
 
@@ -47,33 +46,19 @@ class Stack:
         return self.control("GET", "stats")["operations"].get(operation, {}).get("calls", 0)
 
 
-def _stop(server: object) -> None:
-    """Stop a waitress server running in a thread (close every channel so its loop ends)."""
-
-    def close_all() -> None:
-        for dispatcher in list(server._map.values()):  # type: ignore[attr-defined]
-            dispatcher.close()
-
-    server.task_dispatcher.shutdown(cancel_pending=True, timeout=2)  # type: ignore[attr-defined]
-    server.trigger.pull_trigger(close_all)  # type: ignore[attr-defined]
-
-
 @pytest.fixture
 def stack(database_url: str) -> Iterator[Stack]:
     with erpsim_server.SimulatorServer() as sim:
         settings = Settings(database_url=database_url, erp_endpoint=sim.soap_url, shop_api_keys=(API_KEY,),
                             erp_read_timeout=1.0, erp_connect_timeout=1.0, breaker_failure_threshold=3)
         container = build_container(settings)
-        server = create_server(create_app(container=container), host="127.0.0.1", port=0, threads=8)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
+        server = WebServer(create_app(container=container), "127.0.0.1", 0, threads=8).start()
         http = requests.Session()
         http.trust_env = False
         try:
-            yield Stack(sim, container, f"http://127.0.0.1:{server.effective_port}", http)
+            yield Stack(sim, container, server.url, http)
         finally:
-            _stop(server)
-            thread.join(5)
+            server.close()
             http.close()
             container.close()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -13,7 +12,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from waitress.server import create_server
 from werkzeug.test import Client
 
 from middleware.config import Settings
@@ -21,6 +19,7 @@ from middleware.domain.orders import StatusUpdateResult, UpdateOutcome
 from middleware.services.catalog import UpsertResult
 from middleware.soap.inbound_backend import StatusSnapshot
 from middleware.soap.server import make_soap_app
+from middleware.web import WebServer
 
 USER, PASSWORD = "erp", "soap-pass"
 BASIC = (USER, PASSWORD)
@@ -143,21 +142,11 @@ def client(soap_app: Any) -> Client:
 @contextmanager
 def serving(app: Any) -> Iterator[str]:
     """Serve a WSGI app with waitress on a free loopback port; yields the base URL."""
-    server: Any = create_server(app, host="127.0.0.1", port=0, threads=4, asyncore_loop_timeout=0.05)
-    thread = threading.Thread(target=server.run, name="soap-test-waitress", daemon=True)
-    thread.start()
+    server = WebServer(app, "127.0.0.1", 0, threads=4).start()
     try:
-        yield f"http://127.0.0.1:{server.effective_port}"
+        yield server.url
     finally:
-
-        def close_all() -> None:
-            # closed inside the loop thread, so select() never sees a dead descriptor
-            for dispatcher in list(server._map.values()):
-                dispatcher.close()
-
-        server.task_dispatcher.shutdown(cancel_pending=True, timeout=2)
-        server.trigger.pull_trigger(close_all)
-        thread.join(timeout=5)
+        server.close()
 
 
 @pytest.fixture
