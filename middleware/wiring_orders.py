@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .jobs.delivery_worker import DeliveryWorker
-from .ports.orders import KIND_ERP_ORDER, KIND_WEBHOOK
+from .observability import requestid
+from .ports.orders import KIND_ERP_ORDER, KIND_WEBHOOK, OutboxEntry
 from .services.delivery import DeliveryPolicy, DeliveryService
 from .services.order_status import OrderStatusService
 from .services.orders import OrderService
@@ -13,6 +15,16 @@ from .services.pull_delivery import PullDeliveryService
 from .services.webhooks import WebhookService
 from .store.order_repo import SqlTransactions
 from .store.pg_notify import OutboxWakeup
+
+
+def traced(handler: Callable[[OutboxEntry], Any]) -> Callable[[OutboxEntry], Any]:
+    """Run an outbox handler under a request id naming its subject, so its ERP calls and logs carry one."""
+
+    def run(entry: OutboxEntry) -> Any:
+        with requestid.bound(requestid.accept_or_generate(f"{entry.kind}:{entry.subject}")):
+            return handler(entry)
+
+    return run
 
 
 def wire_orders(c: Any) -> None:
@@ -32,7 +44,7 @@ def wire_orders(c: Any) -> None:
     c.delivery = DeliveryService(tx, c.erp, c.clock, policy, webhooks=webhooks)
     handlers: dict[str, Any] = {}
     if policy.push:
-        handlers[KIND_ERP_ORDER] = c.delivery.deliver
+        handlers[KIND_ERP_ORDER] = traced(c.delivery.deliver)
     c.webhooks = None
     if webhooks:
         from .jobs.webhook_http import RequestsWebhookTransport
@@ -47,7 +59,7 @@ def wire_orders(c: Any) -> None:
             backoff_cap=s.delivery_backoff_cap,
             max_age=s.delivery_max_age,
         )
-        handlers[KIND_WEBHOOK] = c.webhooks.deliver
+        handlers[KIND_WEBHOOK] = traced(c.webhooks.deliver)
     c.delivery_worker = DeliveryWorker(
         c.delivery,
         handlers,

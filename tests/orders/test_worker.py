@@ -67,3 +67,24 @@ def test_two_workers_on_one_database_send_each_order_exactly_once(database_url, 
     finally:
         a.close()
         b.close()
+
+
+def test_each_delivery_runs_under_a_request_id_naming_its_order(database_url, erp):
+    from middleware.observability import requestid
+
+    seen: list[str | None] = []
+    create = erp.create_sales_order
+
+    def recording(order, erp_customer_no):  # type: ignore[no-untyped-def]
+        seen.append(requestid.current())
+        return create(order, erp_customer_no)
+
+    erp.create_sales_order = recording
+    c = seeded_container(database_url, erp)
+    try:
+        client = create_app(container=c).test_client()
+        assert client.post("/api/v1/orders", json=order_body("WEB-RID-1"), headers=AUTH).status_code == 202
+        c.delivery_worker.run_once()
+    finally:
+        c.close()
+    assert seen == ["erp_order:WEB-RID-1"]
