@@ -113,4 +113,4 @@ def readyz() -> tuple[Response, int]:
 def metrics() -> Response:
     """Prometheus text exposition of this app's registry."""
     registry = current_app.extensions["observability"].metrics.registry
-    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)  # its one charset

@@ -10,6 +10,8 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from . import labels
+
 log = logging.getLogger(__name__)
 MAX_CACHED_LABEL_SETS = 1_000  # methods come from clients: never let the lookup table grow unbounded
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -71,17 +73,19 @@ class Metrics:
         self.erp_latency.labels(operation).observe(seconds)
 
     def observe_soap_call(self, operation: str, outcome: str, seconds: float) -> None:
-        """Count and time one SOAP call from the ERP."""
-        self.soap_requests.labels(operation, outcome).inc()
+        """Count and time one SOAP call from the ERP (operation and outcome mapped onto closed sets)."""
+        operation = labels.soap_operation(operation)
+        self.soap_requests.labels(operation, labels.soap_outcome(outcome)).inc()
         self.soap_latency.labels(operation).observe(seconds)
 
     def observe_http(self, method: str, route: str, status: int, seconds: float) -> None:
-        """Count and time one HTTP request."""
+        """Count and time one HTTP request; `route` must be a route template, never a raw path."""
         key = (method, route, status)
         children = self._http_children.get(key)
         if children is None:  # labels() validates and locks on every call: look each label set up once
-            children = (self.http_requests.labels(method, route, str(status)),
-                        self.http_latency.labels(method, route))
+            closed = labels.http_method(method)
+            children = (self.http_requests.labels(closed, route, labels.http_status(status)),
+                        self.http_latency.labels(closed, route))
             if len(self._http_children) < MAX_CACHED_LABEL_SETS:
                 self._http_children[key] = children
         children[0].inc()

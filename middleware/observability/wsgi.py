@@ -51,6 +51,10 @@ def soap_outcome(status: int, body: bytes) -> str:
     return f"http_{status}"
 
 
+def _is_soap(path: str) -> bool:
+    return path == SOAP_PREFIX or path.startswith(SOAP_PREFIX + "/")
+
+
 class InboundRecorder:
     """Counts, times and audits each SOAP call the ERP makes to us (bodies masked)."""
 
@@ -109,7 +113,8 @@ class ObservabilityMiddleware:
         token = requestid.set_current(rid)
         environ["HTTP_X_REQUEST_ID"] = rid
         started = time.perf_counter()
-        state: dict[str, Any] = {"status": 500}
+        # DispatcherMiddleware moves /soap into SCRIPT_NAME on the way in: keep the path as the client sent it
+        state: dict[str, Any] = {"status": 500, "path": environ.get("PATH_INFO", "")}
 
         def _start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             state["status"] = int(status.split(" ", 1)[0])
@@ -117,7 +122,7 @@ class ObservabilityMiddleware:
             headers.append((requestid.HEADER, rid))
             return start_response(status, headers, exc_info)
 
-        is_soap = environ.get("PATH_INFO", "").startswith(SOAP_PREFIX) and self.inbound is not None
+        is_soap = _is_soap(state["path"]) and self.inbound is not None
         request_body = self._buffer_body(environ) if is_soap else b""
         try:
             result = self.app(environ, _start)
@@ -155,8 +160,8 @@ class ObservabilityMiddleware:
         seconds = time.perf_counter() - started
         status = state["status"]
         method = environ.get("REQUEST_METHOD", "-")
-        path = environ.get("PATH_INFO", "")
-        route = environ.get(ROUTE_KEY) or (SOAP_PREFIX if path.startswith(SOAP_PREFIX) else "<unmatched>")
+        path = state["path"]
+        route = environ.get(ROUTE_KEY) or (SOAP_PREFIX if _is_soap(path) else "<unmatched>")
         try:
             self.metrics.observe_http(method, route, status, seconds)
             if is_soap and self.inbound is not None:
