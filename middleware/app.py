@@ -33,6 +33,6 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
 
     admin.register(app, container.settings)
     # last: the observability WSGI middleware must be outermost to see /soap as well
-    observability.install(app, container.observability, container.admin)
+    observability.install(app, container.observability, container.admin.status)
 
     return app

@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from .observability import Observability
-from .services.admin import AdminService
+from .services.admin import AdminServices
+from .services.admin_audit import AdminAudit
+from .services.admin_operations import OperationsDesk
+from .services.admin_orders import OrderDesk
 from .services.admin_sources import OrderAdminAdapter, PriceStatsAdapter
+from .services.admin_status import StatusBoard
 from .store.admin_queries import SqlOrderQueries
 from .store.audit_repo import AuditRepository
 
@@ -40,20 +44,25 @@ def _plug_soap_capture(c: Any) -> None:
 def wire_admin(c: Any) -> None:
     """Set c.admin with every source this build has (the others show as not available)."""
     prices = getattr(c, "prices", None)
-    catalog = getattr(c, "catalog", None)
     orders = getattr(c, "orders", None)
-    c.admin = AdminService(
+    order_source = OrderAdminAdapter(SqlOrderQueries(c.db), orders) if orders is not None else None
+    recon, scheduler = getattr(c, "reconciliation_admin", None), getattr(c, "scheduler", None)
+    audit = AdminAudit(c.clock, c.audit)
+    status = StatusBoard(
         c.clock,
         audit=c.audit,
         erp_window=c.observability.window,
         prices=PriceStatsAdapter(prices.stats) if prices is not None else None,
-        orders=OrderAdminAdapter(SqlOrderQueries(c.db), orders) if orders is not None else None,
-        reconciliation=getattr(c, "reconciliation_admin", None),
-        scheduler=getattr(c, "scheduler", None),
-        erp=c.erp,
-        customers=_customer_lookup(catalog),
+        orders=order_source,
+        reconciliation=recon,
+        scheduler=scheduler,
         breaker_state=lambda: _breaker_state(c),
     )
+    operations = OperationsDesk(
+        audit, reconciliation=recon, scheduler=scheduler, erp=c.erp,
+        customers=_customer_lookup(getattr(c, "catalog", None)),
+    )
+    c.admin = AdminServices(status, OrderDesk(audit, order_source), operations, audit)
 
 
 def _customer_lookup(catalog: Any) -> Any:

@@ -123,7 +123,7 @@ def login() -> Any:
         check_csrf()
         remote = request.remote_addr or "-"
         username = request.form.get("username", "")[:200]
-        service = current_app.extensions["middleware"].admin
+        service = current_app.extensions["middleware"].admin.audit
         throttle = current_app.extensions.setdefault("admin_sign_in_throttle", _Throttle())
         if throttle.blocked(remote):
             error = "Too many failed sign-ins; wait a few minutes."
@@ -144,6 +144,9 @@ def login() -> Any:
 
 @admin.post("/logout")
 def logout() -> Any:
-    """Sign out (POST with CSRF token)."""
+    """Sign out (POST with CSRF token); audited."""
+    actor = session.get("admin")
     session.clear()
+    if actor:
+        current_app.extensions["middleware"].admin.audit.record_sign_out(actor, request.remote_addr)
     return redirect(url_for("admin.login"))

@@ -10,20 +10,20 @@ from typing import Any
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from ..errors import ErpError, InputError, MiddlewareError, NotFound
-from ..services.admin import AdminService
+from ..services.admin import AdminServices
 from . import admin
 from .auth import _safe_next, current_admin
 
 PANELS = ("erp", "prices", "orders", "recon", "jobs", "inbound")
 
 
-def service() -> AdminService:
-    """The process's admin service."""
+def service() -> AdminServices:
+    """The process's admin services."""
     return current_app.extensions["middleware"].admin  # type: ignore[no-any-return]
 
 
 def _read_panel(name: str) -> Any:
-    s = service()
+    s = service().status
     return {
         "erp": s.erp_link,
         "prices": s.prices,
@@ -86,33 +86,36 @@ def status_json() -> Any:
 @admin.get("/orders/<order_number>")
 def order_page(order_number: str) -> Any:
     """An order's timeline and the exact SOAP messages of each delivery attempt."""
-    detail = service().order_detail(order_number[:128])
-    return render_template("admin/order.html", detail=detail, actions=service().order_actions(order_number))
+    desk = service().orders
+    detail = desk.detail(order_number[:128])
+    return render_template("admin/order.html", detail=detail, actions=desk.actions(order_number))
 
 
 @admin.get("/messages/<int:entry_id>")
 def message_page(entry_id: int) -> Any:
     """One audited message or action in full."""
-    return render_template("admin/audit_entry.html", entry=service().audit_entry(entry_id))
+    return render_template("admin/audit_entry.html", entry=service().audit.entry(entry_id))
 
 
 @admin.get("/search")
 def search() -> Any:
     """Orders by number or customer."""
     q = request.args.get("q", "")
-    results = service().search(q)
+    results = service().orders.search(q)
     if len(results) == 1 and results[0].order_number.lower() == q.strip().lower():
         return redirect(url_for("admin.order_page", order_number=results[0].order_number))
     return render_template(
-        "admin/search.html", q=q, results=results, available=service().orders_source is not None
+        "admin/search.html", q=q, results=results, available=service().orders.source is not None
     )
 
 
 @admin.get("/audit")
 def audit_page() -> Any:
     """Recent admin actions and inbound ERP calls."""
-    s = service()
-    return render_template("admin/audit.html", actions=s.recent_actions(100), inbound=s.recent_inbound(50))
+    audit = service().audit
+    return render_template(
+        "admin/audit.html", actions=audit.recent_actions(100), inbound=audit.recent_inbound(50)
+    )
 
 
 def _back() -> Any:
@@ -136,39 +139,39 @@ def _actor() -> str:
 @admin.post("/orders/<order_number>/retry")
 def retry_order(order_number: str) -> Any:
     """Queue one order for delivery again."""
-    return _run(service().retry_order, order_number, _actor())
+    return _run(service().orders.retry, order_number, _actor())
 
 
 @admin.post("/orders/retry-failed")
 def retry_failed() -> Any:
     """Queue every failed order again."""
-    return _run(service().retry_all_failed, _actor())
+    return _run(service().orders.retry_all_failed, _actor())
 
 
 @admin.post("/orders/<order_number>/resolve")
 def resolve_order(order_number: str) -> Any:
     """Take an order off the attention list."""
     note = request.form.get("note", "")[:500] or "resolved by admin"
-    return _run(service().resolve_order, order_number, _actor(), note)
+    return _run(service().orders.resolve, order_number, _actor(), note)
 
 
 @admin.post("/findings/<finding_id>/resolve")
 def resolve_finding(finding_id: str) -> Any:
     """Mark a reconciliation finding resolved."""
     note = request.form.get("note", "")[:500] or "resolved by admin"
-    return _run(service().resolve_finding, finding_id, _actor(), note)
+    return _run(service().operations.resolve_finding, finding_id, _actor(), note)
 
 
 @admin.post("/reconciliation/run")
 def run_reconciliation() -> Any:
     """Run a reconciliation now."""
-    return _run(service().run_reconciliation, _actor())
+    return _run(service().operations.run_reconciliation, _actor())
 
 
 @admin.post("/jobs/<job_id>/run")
 def run_job(job_id: str) -> Any:
     """Run a scheduled job now."""
-    return _run(service().run_job, job_id, _actor())
+    return _run(service().operations.run_job, job_id, _actor())
 
 
 def _explorer_form() -> tuple[str, str, int, dict[str, str]]:
@@ -196,12 +199,12 @@ def price_explorer() -> Any:
     result, error, status = None, None, 200
     if request.method == "POST":
         try:
-            result = service().explore_price(*_explorer_form(), actor=_actor())
+            result = service().operations.explore_price(*_explorer_form(), actor=_actor())
         except (InputError, NotFound) as exc:
             error, status = exc.message, 400 if isinstance(exc, InputError) else 404
         except ErpError as exc:
             error, status = f"The ERP could not answer: {exc.message}", 502
-    available = service().erp is not None and service().customers is not None
+    available = service().operations.explorer_available
     return render_template(
         "admin/prices.html", result=result, error=error, form=request.form, available=available
     ), status

@@ -10,6 +10,8 @@ from ..bootstrap import build_container
 from ..config import Settings
 from ..errors import Conflict, NotFound
 from ..web import raise_on_sigterm
+from . import audit
+from .audit import cli_actor
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -30,18 +32,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run_retry(args: argparse.Namespace) -> int:
-    """Requeue one order or every failed one; the worker (or web process) sends them."""
+    """Requeue one order or every failed one; the worker (or web process) sends them. Audited."""
     container = build_container(Settings.from_env())
+    actor = cli_actor(args.actor)
     try:
         if args.all_failed:
-            numbers = container.orders.retry_all_failed(actor=args.actor)
+            numbers = container.orders.retry_all_failed(actor=actor)
+            audit.record(container, actor, "retry_all_failed", None, "done", result=f"{len(numbers)} queued")
             print(f"requeued {len(numbers)} order(s){': ' + ', '.join(numbers) if numbers else ''}")
             return 0
         try:
-            status = container.orders.retry(args.order_number, actor=args.actor)
+            status = container.orders.retry(args.order_number, actor=actor)
         except (NotFound, Conflict) as exc:
+            audit.record(container, actor, "retry_order", args.order_number, "failed", error=exc.message)
             print(exc.message, file=sys.stderr)
             return 1
+        audit.record(container, actor, "retry_order", args.order_number, "done", result=status.value)
         print(f"order {args.order_number} requeued (status {status.value})")
         return 0
     finally:

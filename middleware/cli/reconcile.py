@@ -17,6 +17,8 @@ from ..config import Settings
 from ..services import reconcile as reconcile_service
 from ..services.reconcile import ReconcileReport
 from ..wiring_reconcile import CATALOG_SYNC, sync_counts
+from . import audit
+from .audit import cli_actor
 
 SHOWN_FINDINGS = 25
 LOCKED = "another run holds the lock"
@@ -64,6 +66,8 @@ def run_reconcile(args: argparse.Namespace, container: Container | None = None) 
                 return report.counts()
 
             run = c.jobs.run(reconcile_service.JOB, job)
+        audit.record(c, cli_actor(), "run_reconciliation", None, run.outcome, dry_run=args.dry_run,
+                     counts=dict(run.counts))
         if run.outcome != "ok" or not reports:
             console.print(f"[red]reconciliation {run.outcome}[/red]: {run.error or LOCKED}")
             return 3
@@ -121,6 +125,7 @@ def run_sync(args: argparse.Namespace, container: Container | None = None) -> in
                 return sync_counts(c.catalog.sync_from_erp(progress=progress))
 
             run = c.jobs.run(CATALOG_SYNC, job)
+        audit.record(c, cli_actor(), "sync", None, run.outcome, counts=dict(run.counts))
         if run.outcome != "ok":
             console.print(f"[red]catalog sync {run.outcome}[/red]: {run.error or LOCKED}")
             return 3

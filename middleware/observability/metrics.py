@@ -111,7 +111,7 @@ class _CallbackCollector(Collector):
 
 
 def status_metrics(status: Any) -> Iterable[Metric]:
-    """Gauges and counters from the admin service's numbers (see services.admin.AdminService)."""
+    """Gauges and counters from the admin service's numbers (see services.admin_status.StatusBoard)."""
     prices = status.price_numbers()
     if prices is not None:
         for name, value in (("hits", prices.hits), ("misses", prices.misses), ("stale", prices.stale_served)):

@@ -1,4 +1,4 @@
-"""What the admin page's panels hold: plain frozen values built by services.admin.AdminService."""
+"""What the admin page's panels hold: plain frozen values built by the admin services (services.admin*)."""
 
 from __future__ import annotations
 

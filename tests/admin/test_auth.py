@@ -126,3 +126,9 @@ def test_admin_pages_forbid_framing_and_caching_and_load_only_own_assets(admin_c
     html = response.get_data(as_text=True)
     assert "http://" not in html.replace("http://localhost", "") and "https://" not in html
     assert admin_client.get("/admin/static/admin.js").status_code == 200
+
+
+def test_sign_outs_are_audited(admin_client: Any, container: Any) -> None:
+    admin_client.post("/admin/logout", data={"csrf_token": page_token(admin_client)})
+    actions = [(e.action, e.actor) for e in container.audit.recent("admin", 5)]
+    assert actions[0] == ("sign_out", "admin")

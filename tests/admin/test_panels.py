@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 
-from middleware.services.admin import AdminService
+from middleware.services.admin_audit import AdminAudit
+from middleware.services.admin_orders import OrderDesk
+from middleware.services.admin_status import StatusBoard
 
 from .conftest import page_token
 
@@ -109,8 +111,9 @@ def test_the_price_explorer_says_when_the_erp_is_down(admin_client: Any, fake_er
 
 
 def test_panels_without_a_source_say_not_available(admin_client: Any, container: Any) -> None:
-    container.admin.recon_source = None
-    container.admin.scheduler_source = None
+    container.admin.status.recon_source = None
+    container.admin.status.scheduler_source = None
+    container.admin.operations.scheduler_source = None
     for name in ("recon", "jobs"):
         assert "not available" in admin_client.get(f"/admin/panel/{name}").get_data(as_text=True)
     assert (
@@ -125,7 +128,7 @@ def test_a_failing_source_shows_an_error_in_its_panel_only(admin_client: Any, co
         def price_stats(self) -> Any:
             raise RuntimeError("boom")
 
-    container.admin.prices_source = Broken()
+    container.admin.status.prices_source = Broken()
     assert "could not read: RuntimeError: boom" in admin_client.get("/admin/panel/prices").get_data(
         as_text=True
     )
@@ -143,6 +146,6 @@ def test_admin_service_is_plain_python_over_ports() -> None:
         def now(self) -> datetime:
             return datetime(2026, 1, 1, tzinfo=UTC)
 
-    service = AdminService(Clock())
-    assert service.erp_link().state == "unavailable" and service.orders().state == "unavailable"
-    assert service.search("x") == []
+    status = StatusBoard(Clock())
+    assert status.erp_link().state == "unavailable" and status.orders().state == "unavailable"
+    assert OrderDesk(AdminAudit(Clock())).search("x") == []

@@ -34,6 +34,9 @@ def test_orders_retry_from_the_cli_requeues_a_rejected_order(
     assert main(["orders", "retry", "NOPE"]) == 1
     assert main(["orders", "show", "CLI-1"]) == 0
     assert "admin_retry" in capsys.readouterr().out
+    actions = [(e.action, e.subject, e.outcome) for e in container.audit.recent("admin", 10)]
+    assert ("retry_order", "CLI-1", "done") in actions and ("retry_order", "NOPE", "failed") in actions
+    assert all(e.actor.startswith("cli:") for e in container.audit.recent("admin", 10))
 
 
 def test_the_worker_command_runs_until_sigterm(database_url):

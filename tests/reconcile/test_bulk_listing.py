@@ -79,6 +79,8 @@ def test_the_reconcile_cli_dry_run_reports_without_storing(live, capsys) -> None
 def test_the_sync_cli_mirrors_the_catalog(live, capsys) -> None:  # type: ignore[no-untyped-def]
     assert run_sync(argparse.Namespace(), container=live) == 0
     assert "products_updated" in capsys.readouterr().out
+    [entry] = [e for e in live.audit.recent("admin", 5) if e.action == "sync"]
+    assert entry.actor.startswith("cli:") and entry.outcome == "ok"
 
 
 def test_a_bad_since_date_is_a_usage_error(capsys) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,69 @@
+"""The admin's order desk: an order's page, search, and the retry/resolve actions (audited)."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from ..errors import InputError, NotFound
+from ..ports.admin import ADMIN, AuditEntry, OrderAdmin, OrderSummary
+from .admin_audit import AdminAudit
+from .admin_panels import OrderDetail
+
+MAX_SEARCH = 100
+T = TypeVar("T")
+
+
+def need(source: T | None, what: str) -> T:
+    """The source of an action, or NotFound when it is not part of this build."""
+    if source is None:
+        raise NotFound("admin action", what)
+    return source
+
+
+class OrderDesk:
+    """Orders as the admin sees and acts on them."""
+
+    def __init__(self, audit: AdminAudit, orders: OrderAdmin | None = None) -> None:
+        self.audit = audit
+        self.source = orders
+
+    def detail(self, order_number: str) -> OrderDetail:
+        """An order's summary, timeline and ERP messages; NotFound if unknown."""
+        found = self.source.get(order_number) if self.source else None
+        if found is None:
+            raise NotFound("order", order_number)
+        summary, timeline = found
+        messages = [m for m in self.audit.about(order_number) if m.category != ADMIN]
+        return OrderDetail(summary, list(timeline), messages)
+
+    def actions(self, order_number: str) -> list[AuditEntry]:
+        """Admin actions taken on one order."""
+        return [m for m in self.audit.about(order_number) if m.category == ADMIN]
+
+    def search(self, text: str) -> list[OrderSummary]:
+        """Orders by number, ERP number, customer, tracking number or SKU."""
+        text = text.strip()
+        if not text:
+            return []
+        if len(text) > MAX_SEARCH:
+            raise InputError(f"search text is longer than {MAX_SEARCH} characters", "q")
+        return self.source.search(text) if self.source else []
+
+    def retry(self, order_number: str, actor: str, note: str = "") -> str:
+        """Queue one order for delivery again."""
+        source = need(self.source, "retry order")
+        return self.audit.act(actor, "retry_order", order_number, lambda: source.retry(order_number, actor),
+                              **({"note": note} if note else {}))
+
+    def retry_all_failed(self, actor: str) -> str:
+        """Queue every failed order again."""
+        source = need(self.source, "retry all failed")
+        return self.audit.act(
+            actor, "retry_all_failed", None, lambda: f"{source.retry_all_failed(actor)} queued again"
+        )
+
+    def resolve(self, order_number: str, actor: str, note: str) -> str:
+        """Take an order off the attention list."""
+        source = need(self.source, "resolve order")
+        run = lambda: source.mark_resolved(order_number, actor, note)  # noqa: E731
+        return self.audit.act(actor, "resolve_order", order_number, run, note=note)
