@@ -7,14 +7,14 @@ from typing import Any
 
 from .jobs.delivery_worker import DeliveryWorker
 from .observability import requestid
-from .ports.orders import KIND_ERP_ORDER, KIND_WEBHOOK, OutboxEntry
+from .ports.orders import KIND_ERP_ORDER, OutboxEntry
 from .services.delivery import DeliveryPolicy, DeliveryService
 from .services.order_status import OrderStatusService
 from .services.orders import OrderService
 from .services.pull_delivery import PullDeliveryService
-from .services.webhooks import WebhookService
 from .store.order_repo import SqlTransactions
 from .store.pg_notify import OutboxWakeup
+from .wiring_webhooks import wire_webhooks
 
 
 def traced(handler: Callable[[OutboxEntry], Any]) -> Callable[[OutboxEntry], Any]:
@@ -31,7 +31,7 @@ def wire_orders(c: Any) -> None:
     """Set c.orders, c.delivery, c.order_status, c.pull_delivery, c.webhooks and c.delivery_worker."""
     s = c.settings
     tx = SqlTransactions(c.db)
-    webhooks = bool(s.status_webhook_url and s.status_webhook_secret)
+    webhooks = True  # events are always queued; endpoints (API or environment) decide who hears them
     policy = DeliveryPolicy(
         backoff_base=s.delivery_backoff_base,
         backoff_cap=s.delivery_backoff_cap,
@@ -45,21 +45,7 @@ def wire_orders(c: Any) -> None:
     handlers: dict[str, Any] = {}
     if policy.push:
         handlers[KIND_ERP_ORDER] = traced(c.delivery.deliver)
-    c.webhooks = None
-    if webhooks:
-        from .jobs.webhook_http import RequestsWebhookTransport
-
-        c.webhooks = WebhookService(
-            tx,
-            RequestsWebhookTransport(),
-            c.clock,
-            url=s.status_webhook_url,
-            secret=s.status_webhook_secret,
-            backoff_base=s.delivery_backoff_base,
-            backoff_cap=s.delivery_backoff_cap,
-            max_age=s.delivery_max_age,
-        )
-        handlers[KIND_WEBHOOK] = traced(c.webhooks.deliver)
+    wire_webhooks(c, tx, handlers, traced)
     c.delivery_worker = DeliveryWorker(
         c.delivery,
         handlers,

@@ -36,6 +36,8 @@ class Operation:
     tags: tuple[str, ...] = ()
     headers: tuple[str, ...] = ()
     query: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+    examples: dict[int | str, Any] = field(default_factory=dict)  # status (or "request") -> example body
 
 
 REGISTRY: list[Operation] = []
@@ -51,12 +53,15 @@ def documented(
     tags: tuple[str, ...] = (),
     headers: tuple[str, ...] = (),
     query: dict[str, str] | None = None,
+    description: str = "",
+    examples: dict[int | str, Any] | None = None,
 ) -> Callable[[F], F]:
     """Record a route for the OpenAPI document; `path` uses {name} placeholders under /api/v1."""
 
     def register(func: F) -> F:
         REGISTRY.append(
-            Operation(method.lower(), path, summary, request, responses, tags, headers, query or {})
+            Operation(method.lower(), path, summary, request, responses, tags, headers, query or {},
+                      description, examples or {})
         )
         return func
 
@@ -93,14 +98,48 @@ def _operation(op: Operation) -> dict[str, Any]:
         entry: dict[str, Any] = {"description": description}
         if model is not None:
             media = "application/problem+json" if model is Problem else "application/json"
-            entry["content"] = {media: {"schema": _ref(model)}}
+            entry["content"] = {media: _media(model, op.examples.get(status), status)}
         responses[str(status)] = entry
-    out: dict[str, Any] = {"summary": op.summary, "tags": list(op.tags), "responses": responses}
+    out: dict[str, Any] = {
+        "summary": op.summary,
+        "description": op.description or op.summary,
+        "tags": list(op.tags),
+        "responses": responses,
+    }
     if params:
         out["parameters"] = params
     if op.request is not None:
-        out["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(op.request)}}}
+        content = {"application/json": _media(op.request, op.examples.get("request"), None)}
+        out["requestBody"] = {"required": True, "content": content}
     return out
+
+
+def _media(model: type[BaseModel], example: Any, status: int | None) -> dict[str, Any]:
+    """The schema reference and one example: the operation's own, the model's, or a generic problem."""
+    media: dict[str, Any] = {"schema": _ref(model)}
+    if example is None and model is Problem and status is not None:
+        example = problem_example(status)
+    if example is None:
+        extra = model.model_config.get("json_schema_extra")
+        examples = extra.get("examples") if isinstance(extra, dict) else None
+        example = examples[0] if isinstance(examples, list) and examples else None
+    if example is not None:
+        media["example"] = example
+    return media
+
+
+def problem_example(status: int) -> dict[str, Any]:
+    """A problem+json body as the API sends it for `status`."""
+    titles = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 409: "Conflict",
+              413: "Content Too Large", 422: "Unprocessable Content", 503: "Service Unavailable"}
+    details = {401: "Missing or wrong API key.", 404: "order 'WEB-100001' not found",
+               422: "lines[0].quantity: Input should be greater than 0", 409: "order 'WEB-100001' was "
+               "received before with different content"}
+    body: dict[str, Any] = {"type": "about:blank", "title": titles.get(status, "Error"), "status": status,
+                            "detail": details.get(status, titles.get(status, "Error"))}
+    if status == 422:
+        body["field"] = "lines[0].quantity"
+    return body
 
 
 def build_document(version: str, server_url: str = "/") -> dict[str, Any]:

@@ -7,7 +7,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from ..domain.orders import OrderEvent, OrderStatus, can_transition, is_awaiting_delivery
+from ..domain.orders import OrderEvent, OrderStatus, can_transition
+from ..domain.webhooks import order_key, status_event
 from ..ports.orders import KIND_WEBHOOK, Transaction
 
 
@@ -24,7 +25,7 @@ def change_status(
     detail: dict[str, Any] | None = None,
     force: bool = False,
 ) -> None:
-    """Move the order to `new`, record the change and queue the status webhook (if configured)."""
+    """Move the order to `new`, record the change and queue the shop's event for it (if any)."""
     if old == new:
         return
     if not force and not can_transition(old, new):
@@ -33,15 +34,9 @@ def change_status(
     t.orders.add_event(
         order_number, OrderEvent(at, "status_changed", new, {"from": old.value, **(detail or {})})
     )
-    if webhooks and not (is_awaiting_delivery(new) and new is not OrderStatus.NEEDS_ATTENTION):
-        event_id = uuid.uuid4().hex
-        payload = {
-            "id": event_id,
-            "type": "order.status_changed",
-            "occurred_at": at.isoformat().replace("+00:00", "Z"),
-            "order_number": order_number,
-            "status": new.value,
-            "previous_status": old.value,
-            "erp_order_number": erp_order_number,
-        }
-        t.outbox.enqueue(KIND_WEBHOOK, event_id, at, json.dumps(payload, separators=(",", ":")))
+    event = status_event(uuid.uuid4().hex, order_number, new, at, erp_order_number, detail or {})
+    if not webhooks:
+        event = None
+    if event is not None:  # queued in the same transaction as the change: never lost, never without it
+        subject = f"{order_key(order_number)}:{event['id']}"
+        t.outbox.enqueue(KIND_WEBHOOK, subject, at, json.dumps(event, separators=(",", ":")))

@@ -5,4 +5,5 @@ from . import (
     catalog_tables,  # noqa: F401
     order_tables,  # noqa: F401
     reconcile_tables,  # noqa: F401
+    webhook_tables,  # noqa: F401
 )

@@ -113,13 +113,13 @@ def test_status_changes_are_sent_as_signed_webhooks_with_retries(database_url, e
         from middleware.app import create_app
 
         place(create_app(container=c).test_client())
-        deliver(c, clock, rounds=3)
+        deliver(c, clock, rounds=4, step=5.0)
         assert status(c, "WEB-1") is OrderStatus.ACCEPTED
         assert len(transport.posts) == 2  # the 500 was retried
         _url, body, headers = transport.posts[-1]
         event = json.loads(body)
-        assert event["type"] == "order.status_changed" and event["status"] == "accepted"
-        assert event["erp_order_number"] == "SO-000001"
+        assert event["type"] == "order.accepted" and event["data"]["status"] == "accepted"
+        assert event["data"]["erp_order_number"] == "SO-000001"
         assert verify("hook-secret", headers[SIGNATURE_HEADER], body, now=int(clock.now().timestamp()))
         assert transport.posts[0][2]["X-Middleware-Event-Id"] == headers["X-Middleware-Event-Id"]
         assert isinstance(c.webhooks, WebhookService) and isinstance(c.webhooks.tx, SqlTransactions)
