@@ -11,6 +11,7 @@ from .services.admin_operations import OperationsDesk
 from .services.admin_orders import OrderDesk
 from .services.admin_sources import OrderAdminAdapter, PriceStatsAdapter
 from .services.admin_status import StatusBoard
+from .services.admin_webhooks import WebhookDesk
 from .store.admin_queries import SqlOrderQueries
 from .store.audit_repo import AuditRepository
 
@@ -57,12 +58,20 @@ def wire_admin(c: Any) -> None:
         reconciliation=recon,
         scheduler=scheduler,
         breaker_state=lambda: _breaker_state(c),
+        webhooks=getattr(c, "webhook_deliveries", None),
     )
     operations = OperationsDesk(
         audit, reconciliation=recon, scheduler=scheduler, erp=c.erp,
         customers=_customer_lookup(getattr(c, "catalog", None)),
     )
-    c.admin = AdminServices(status, OrderDesk(audit, order_source), operations, audit)
+    desk = OrderDesk(audit, order_source)
+    c.admin = AdminServices(status, desk, operations, audit, _webhook_desk(c, audit))
+
+
+def _webhook_desk(c: Any, audit: AdminAudit) -> WebhookDesk:
+    endpoints = getattr(c, "webhook_endpoints", None)
+    return WebhookDesk(audit, c.clock, getattr(c, "webhook_deliveries", None),
+                       endpoints.list if endpoints is not None else None)
 
 
 def _customer_lookup(catalog: Any) -> Any:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from ..domain.orders import OrderStatus, is_awaiting_delivery
+from ..services.orders import RETRYABLE_BY_HAND
 from . import admin
 
 
@@ -71,3 +73,12 @@ def detail_value(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "; ".join(detail_value(v) for v in value)
     return str(value)
+
+
+RETRYABLE = frozenset(s.value for s in OrderStatus if s in RETRYABLE_BY_HAND or is_awaiting_delivery(s))
+
+
+@admin.app_template_filter("can_retry")
+def can_retry(status: Any) -> bool:
+    """Whether a retry can work for an order in this status (the pages offer Retry only then)."""
+    return str(getattr(status, "value", status)) in RETRYABLE

@@ -136,10 +136,22 @@ def _actor() -> str:
     return current_admin() or "?"
 
 
+def _note() -> str:
+    return request.form.get("note", "").strip()[:500]
+
+
+def _run_with_note(action: Any, *args: Any) -> Any:
+    note = _note()
+    if not note:
+        flash("Not done: write a note saying why (it goes into the history).", "error")
+        return _back()
+    return _run(action, *args, note)
+
+
 @admin.post("/orders/<order_number>/retry")
 def retry_order(order_number: str) -> Any:
-    """Queue one order for delivery again."""
-    return _run(service().orders.retry, order_number, _actor())
+    """Queue one order for delivery again (with a note)."""
+    return _run_with_note(service().orders.retry, order_number, _actor())
 
 
 @admin.post("/orders/retry-failed")
@@ -150,16 +162,14 @@ def retry_failed() -> Any:
 
 @admin.post("/orders/<order_number>/resolve")
 def resolve_order(order_number: str) -> Any:
-    """Take an order off the attention list."""
-    note = request.form.get("note", "")[:500] or "resolved by admin"
-    return _run(service().orders.resolve, order_number, _actor(), note)
+    """Take an order off the attention list (with a note)."""
+    return _run_with_note(service().orders.resolve, order_number, _actor())
 
 
 @admin.post("/findings/<finding_id>/resolve")
 def resolve_finding(finding_id: str) -> Any:
-    """Mark a reconciliation finding resolved."""
-    note = request.form.get("note", "")[:500] or "resolved by admin"
-    return _run(service().operations.resolve_finding, finding_id, _actor(), note)
+    """Mark a reconciliation finding resolved (with a note)."""
+    return _run_with_note(service().operations.resolve_finding, finding_id, _actor())
 
 
 @admin.post("/reconciliation/run")

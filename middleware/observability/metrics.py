@@ -129,6 +129,7 @@ def status_metrics(status: Any) -> Iterable[Metric]:
             "Age of the oldest undelivered order",
             value=oldest_age or 0.0,
         )
+    yield from _webhook_metrics(status.webhook_numbers())
     findings = status.finding_numbers()
     if findings is not None:
         family = GaugeMetricFamily(
@@ -137,3 +138,20 @@ def status_metrics(status: Any) -> Iterable[Metric]:
         for (kind, severity), count in sorted(findings.items()):
             family.add_metric([kind, severity], count)
         yield family
+
+
+def _webhook_metrics(numbers: tuple[int, dict[str, int]] | None) -> Iterable[Metric]:
+    if numbers is None:
+        return
+    queued, failed = numbers
+    yield GaugeMetricFamily(
+        "middleware_webhook_queue_depth", "Webhook events and deliveries not yet delivered", value=queued
+    )
+    family = GaugeMetricFamily(
+        "middleware_webhook_failed_deliveries",
+        "Webhook deliveries given up, per endpoint",
+        labels=["endpoint"],
+    )
+    for endpoint, count in sorted(failed.items()):
+        family.add_metric([endpoint], count)
+    yield family

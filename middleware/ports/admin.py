@@ -150,6 +150,7 @@ class QueueStats:
     counts: Mapping[str, int]
     queue_depth: int
     oldest_undelivered_at: datetime | None
+    webhook_depth: int = 0  # status events and their deliveries not yet done
 
 
 class OrderAdmin(Protocol):

@@ -1,4 +1,4 @@
-"""The admin's services, split by what each serves: the status board, the order desk, operations, audit."""
+"""The admin's services, split by what each serves: status board, order desk, operations, webhooks, audit."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from .admin_audit import AdminAudit
 from .admin_operations import OperationsDesk
 from .admin_orders import OrderDesk
 from .admin_status import StatusBoard
+from .admin_webhooks import WebhookDesk
 
 
 @dataclass(frozen=True)
@@ -18,3 +19,4 @@ class AdminServices:
     orders: OrderDesk
     operations: OperationsDesk
     audit: AdminAudit
+    webhooks: WebhookDesk

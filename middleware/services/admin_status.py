@@ -19,6 +19,7 @@ from ..ports.admin import (
     SchedulerAdmin,
 )
 from ..ports.clock import Clock
+from ..ports.webhooks import WebhookDeliveries
 from .admin_panels import ERROR, OK, UNAVAILABLE, ErpLink, OrdersOverview, Panel, ReconOverview
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class StatusBoard:
         reconciliation: ReconciliationAdmin | None = None,
         scheduler: SchedulerAdmin | None = None,
         breaker_state: Callable[[], str | None] | None = None,
+        webhooks: WebhookDeliveries | None = None,
         window_seconds: int = 300,
     ) -> None:
         self.clock = clock
@@ -60,6 +62,7 @@ class StatusBoard:
         self.recon_source = reconciliation
         self.scheduler_source = scheduler
         self.breaker_state = breaker_state
+        self.webhooks = webhooks
         self.window_seconds = window_seconds
 
     def erp_link(self) -> Panel[ErpLink]:
@@ -131,6 +134,12 @@ class StatusBoard:
         stats = self.orders_source.queue_stats(now - timedelta(hours=24))
         oldest = stats.oldest_undelivered_at
         return stats.queue_depth, (now - oldest).total_seconds() if oldest else None
+
+    def webhook_numbers(self) -> tuple[int, dict[str, int]] | None:
+        """(events and deliveries queued, given-up deliveries per endpoint), or None."""
+        if self.webhooks is None:
+            return None
+        return self.webhooks.pending_count(), {h.endpoint_id: h.failed for h in self.webhooks.health()}
 
     def finding_numbers(self) -> dict[tuple[str, str], int] | None:
         """Open findings by (kind, severity), or None."""

@@ -15,6 +15,7 @@ from .db import Database
 from .order_tables import orders, outbox
 
 ERP_ORDER = "erp_order"
+WEBHOOK_KINDS = ("webhook", "webhook_delivery")
 AWAITING = [
     s.value
     for s in (
@@ -94,16 +95,17 @@ class SqlOrderQueries:
                     .group_by(orders.c.status)
                 ).all()
             )
-            depth = conn.execute(
-                select(func.count())
-                .select_from(outbox)
-                .where(outbox.c.kind == ERP_ORDER, outbox.c.state == "pending")
-            ).scalar_one()
+            depths = dict(conn.execute(
+                select(outbox.c.kind == ERP_ORDER, func.count())
+                .where(outbox.c.kind.in_([ERP_ORDER, *WEBHOOK_KINDS]), outbox.c.state == "pending")
+                .group_by(outbox.c.kind == ERP_ORDER)
+            ).all())
             oldest = conn.execute(
                 select(func.min(orders.c.received_at)).where(orders.c.status.in_(AWAITING))
             ).scalar_one()
         oldest = as_utc(oldest)
-        return QueueStats({str(k): int(v) for k, v in counts.items()}, int(depth), oldest)
+        counts_out = {str(k): int(v) for k, v in counts.items()}
+        return QueueStats(counts_out, int(depths.get(True, 0)), oldest, int(depths.get(False, 0)))
 
     def needing_attention(self, limit: int = 50) -> list[OrderSummary]:
         """Failed or repeatedly failing orders that no admin marked resolved since their last change."""

@@ -141,7 +141,9 @@ def test_an_admin_retries_an_order_that_failed_while_the_erp_was_down(live: Any,
     assert "received" in row.inner_text()
     page.screenshot(path=str(ARTIFACTS / "admin-dashboard-failed-order.png"), full_page=True)
 
-    row.get_by_role("button", name="Retry").click()
+    retry = row.locator("form:has(button:text-is('Retry'))")
+    retry.locator("input[name=note]").fill("ERP is back")
+    retry.locator("button").click()
     page.wait_for_selector(".flash.ok")
     assert "queued for delivery" in page.inner_text(".flash.ok")
     assert wait_for(lambda: container.orders.get("WEB-880001")[0].status.value == "accepted", timeout=10)

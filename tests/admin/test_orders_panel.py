@@ -29,7 +29,8 @@ def test_retry_delivers_the_order_once_the_erp_is_back(
 ) -> None:
     _fail_delivery(admin_client, container, fake_erp, "WEB-200002")
     response = admin_client.post(
-        "/admin/orders/WEB-200002/retry", data={"csrf_token": page_token(admin_client), "back": "/admin/"}
+        "/admin/orders/WEB-200002/retry",
+        data={"csrf_token": page_token(admin_client), "back": "/admin/", "note": "ERP is back"},
     )
     assert response.status_code == 302 and response.headers["Location"] == "/admin/"
     container.delivery_worker.run_once()
@@ -87,7 +88,8 @@ def test_mark_resolved_takes_the_order_off_the_attention_list(
 def test_retrying_an_unknown_order_says_so_and_is_audited_as_failed(
     admin_client: Any, container: Any
 ) -> None:
-    admin_client.post("/admin/orders/NOPE-1/retry", data={"csrf_token": page_token(admin_client)})
+    form = {"csrf_token": page_token(admin_client), "note": "x"}
+    admin_client.post("/admin/orders/NOPE-1/retry", data=form)
     assert "Not possible" in admin_client.get("/admin/").get_data(as_text=True)
     assert container.audit.recent("admin")[0].outcome == "failed"
 
@@ -113,3 +115,22 @@ def test_order_counts_per_status_show_the_last_24_hours(admin_client: Any, conta
     assert status["orders"]["state"] == "ok"
     assert status["orders"]["data"]["stats"]["counts"] == {"accepted": 1}
     assert status["orders"]["data"]["stats"]["queue_depth"] == 0
+
+
+def test_retry_and_resolve_ask_for_a_note(admin_client: Any, container: Any) -> None:
+    place_order(admin_client, "WEB-NOTE-1")
+    page = admin_client.get("/admin/orders/WEB-NOTE-1").get_data(as_text=True)
+    assert 'name="note" required' in page
+    form = {"csrf_token": page_token(admin_client), "back": "/admin/"}
+    admin_client.post("/admin/orders/WEB-NOTE-1/resolve", data=form)
+    assert "write a note" in admin_client.get("/admin/").get_data(as_text=True)
+    assert not [e for e in container.audit.recent("admin", 5) if e.action == "resolve_order"]
+
+
+def test_retry_is_offered_only_where_it_can_work(admin_client: Any, container: Any) -> None:
+    place_order(admin_client, "WEB-NOTE-2")
+    page = admin_client.get("/admin/orders/WEB-NOTE-2").get_data(as_text=True)
+    assert "/admin/orders/WEB-NOTE-2/retry" in page
+    container.delivery_worker.run_once()
+    page = admin_client.get("/admin/orders/WEB-NOTE-2").get_data(as_text=True)
+    assert "accepted" in page and "/admin/orders/WEB-NOTE-2/retry" not in page

@@ -45,7 +45,8 @@ def test_resolving_a_finding_removes_it_and_records_who(admin_client: Any, conta
 
 
 def test_resolving_a_malformed_finding_id_is_explained(admin_client: Any) -> None:
-    admin_client.post("/admin/findings/abc/resolve", data={"csrf_token": page_token(admin_client)})
+    form = {"csrf_token": page_token(admin_client), "note": "x"}
+    admin_client.post("/admin/findings/abc/resolve", data=form)
     assert "finding id must be a number" in admin_client.get("/admin/").get_data(as_text=True)
 
 
