@@ -89,8 +89,10 @@ class StatusPoller:
         updates = []
         for local in orders:
             counts["looked_up"] += 1
-            found = (self.erp.get_sales_order(erp_order_number=local.erp_order_number) if local.erp_order_number
-                     else self.erp.get_sales_order(order_number=local.order_number))
+            if local.erp_order_number:
+                found = self.erp.get_sales_order(erp_order_number=local.erp_order_number)
+            else:
+                found = self.erp.get_sales_order(order_number=local.order_number)
             if found is None:
                 counts["not_in_erp"] += 1  # reconciliation reports it; a poll never re-sends anything
             elif _news(local, found):
