@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -211,10 +211,6 @@ class Settings:
                 raise ConfigError(variable, str(exc)) from None
         values.update(overrides)
         return cls(**values)
-
-    def with_overrides(self, **changes: Any) -> Settings:
-        """A copy with some settings changed (tests, CLI flags)."""
-        return replace(self, **changes)
 
     def demo_secrets_in_use(self) -> list[str]:
         """Variables still holding a demo secret (`serve` refuses to start with any)."""

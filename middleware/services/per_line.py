@@ -27,7 +27,9 @@ class PerLinePricing:
         self.erp = erp
         self._pool = ThreadPoolExecutor(max(1, max_concurrent_calls), thread_name_prefix="price-line")
 
-    def simulate(self, erp_customer_no: str, currency: str, lines: Sequence[PriceRequestLine]) -> ErpPriceAnswer:
+    def simulate(
+        self, erp_customer_no: str, currency: str, lines: Sequence[PriceRequestLine]
+    ) -> ErpPriceAnswer:
         """One answer for all lines; the first failure fails the whole request (as one batch call would)."""
         if len(lines) == 1:
             return self.erp.simulate_prices(erp_customer_no, currency, lines)

@@ -1,4 +1,4 @@
-"""An ERP without batch price simulation: PriceService asks once per line, concurrently, and answers as usual."""
+"""An ERP without batch price simulation: PriceService asks once per line, concurrently."""
 
 from __future__ import annotations
 
