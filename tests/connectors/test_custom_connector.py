@@ -1,4 +1,4 @@
-"""A company's connector named by `package.module:ClassName` runs `serve`, `worker` and `sync`; a bad one stops them.
+"""A connector named by `package.module:ClassName` runs `serve`, `worker` and `sync`; a bad one stops them.
 
 Real subprocesses of `python run.py`, configured by environment variables only, against erpsim on a free port.
 """
