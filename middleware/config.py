@@ -160,7 +160,7 @@ class Settings:
     delivery_backoff_base: float = _setting(1.0, _positive_float)
     delivery_backoff_cap: float = _setting(300.0, _positive_float)
     delivery_max_age: int = _setting(86400, _positive_int)
-    delivery_lease_seconds: int = _setting(60, _positive_int)
+    delivery_lease_seconds: int = _setting(3, _positive_int)
     delivery_concurrency: int = _setting(4, _positive_int)
     delivery_poll_interval: float = _setting(1.0, _positive_float)
     pull_lease_seconds: int = _setting(300, _positive_int)
