@@ -6,13 +6,19 @@ import enum
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from .configuration import Configuration
 from .money import round_money
 
 MAX_LINES = 500
+# the ERP contract's order-number field (the reference ERP's ExternalDocumentNo, NAV's Code[35])
+MAX_ORDER_NUMBER = 35
+# `placed_at` is the shop's timestamp, not a pricing date (the ERP prices at its own today); a shop clock
+# this far off is a mistake worth refusing
+PLACED_AT_MAX_AGE = timedelta(days=30)
+PLACED_AT_MAX_AHEAD = timedelta(minutes=15)
 
 
 class OrderStatus(str, enum.Enum):

@@ -174,7 +174,6 @@ def order_to_erp(order: NewOrder, erp_customer_no: str) -> dict[str, Any]:
         "ExternalDocumentNo": order.order_number,
         "CustomerNo": erp_customer_no,
         "CurrencyCode": order.currency,
-        "OrderDate": order.placed_at.astimezone(UTC).date(),
         "ShipTo": {"Name": ship.name, "Address": ship.street, "Address2": ship.street2 or None,
                    "PostCode": ship.postal_code, "City": ship.city, "CountryCode": ship.country},
         "Lines": {"Line": [
