@@ -14,7 +14,7 @@ from .auth import check_bearer
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Route modules, each adding its routes to `api` on import.
-ROUTE_MODULES = ["prices", "products", "orders", "docs"]
+ROUTE_MODULES = ["prices", "products", "orders", "configurator", "docs"]
 PUBLIC_ENDPOINTS = {"api.openapi_json"}
 
 

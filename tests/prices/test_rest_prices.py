@@ -132,7 +132,7 @@ def test_products_are_paged_with_a_total(client, container) -> None:  # type: ig
     page = client.get("/api/v1/products?limit=1", headers=AUTH).json
     assert page["total"] == 2 and page["limit"] == 1 and [p["sku"] for p in page["items"]] == ["MUG-01"]
     assert page["items"][0]["list_price"] == "12.00"
-    assert page["items"][0]["options"][0]["values"][1] == {"code": "gold", "label": "Gold"}
+    assert page["items"][0]["options"][0]["values"][1] == {"code": "gold", "label": "Gold", "sort_order": 1}
     second = client.get("/api/v1/products?offset=1&limit=1", headers=AUTH).json
     assert [p["sku"] for p in second["items"]] == ["PEN-01"]
 
@@ -147,7 +147,7 @@ def test_one_product_with_options_and_404_for_unknown(client, container) -> None
     container.catalog.sync_from_erp()
     product = client.get("/api/v1/products/MUG-01", headers=AUTH).json
     assert product["options"][1] == {"code": "engraving", "label": "Engraving", "kind": "text",
-                                     "required": False, "values": []}
+                                     "required": False, "values": [], "max_length": None, "default": None}
     assert client.get("/api/v1/products/NOPE", headers=AUTH).status_code == 404
     assert client.get("/api/v1/products/MUG-01").status_code == 401
 
