@@ -3,9 +3,13 @@
   "use strict";
   var INTERVAL_MS = 5000;
 
+  // An admin typing into a panel (a note, a filter) must not lose it to a refresh.
   function busy(panel) {
     var active = document.activeElement;
-    return active && active !== document.body && panel.contains(active) && active.tagName !== "BUTTON";
+    if (active && active !== document.body && panel.contains(active) && active.tagName !== "BUTTON") return true;
+    return Array.prototype.some.call(panel.querySelectorAll("input[type=text], textarea"), function (field) {
+      return field.value !== "";
+    });
   }
 
   function refresh(panel) {
@@ -15,7 +19,7 @@
         if (response.status === 401 || response.redirected) { window.location.reload(); return null; }
         return response.ok ? response.text() : null;
       })
-      .then(function (html) { if (html !== null && html !== undefined) panel.innerHTML = html; })
+      .then(function (html) { if (html !== null && html !== undefined && !busy(panel)) panel.innerHTML = html; })
       .catch(function () { /* offline for a moment: keep what is shown */ });
   }
 

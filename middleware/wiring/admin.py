@@ -1,0 +1,66 @@
+"""The admin services with every source the process has."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..jobs.scheduler import JobScheduler
+from ..observability import Observability
+from ..ports.clock import Clock
+from ..ports.erp import Erp
+from ..services.admin import AdminServices
+from ..services.admin_audit import AdminAudit
+from ..services.admin_operations import OperationsDesk
+from ..services.admin_orders import OrderDesk
+from ..services.admin_sources import OrderAdminAdapter, PriceStatsAdapter
+from ..services.admin_status import StatusBoard
+from ..services.admin_webhooks import WebhookDesk
+from ..services.catalog import CatalogService
+from ..services.job_runs import ReconciliationPanel
+from ..services.orders import OrderService
+from ..services.prices import PriceService
+from ..store.admin_queries import SqlOrderQueries
+from ..store.audit_repo import AuditRepository
+from ..store.db import Database
+from .webhooks import Webhooks
+
+
+def build_admin(
+    db: Database,
+    clock: Clock,
+    erp: Erp,
+    audit: AuditRepository,
+    observability: Observability,
+    catalog: CatalogService,
+    prices: PriceService,
+    orders: OrderService,
+    reconciliation: ReconciliationPanel,
+    scheduler: JobScheduler,
+    breaker_state: Callable[[], str | None],
+    webhooks: Webhooks,
+) -> AdminServices:
+    """The admin pages' services, split by what each serves."""
+    order_source = OrderAdminAdapter(SqlOrderQueries(db), orders)
+    trail = AdminAudit(clock, audit)
+    status = StatusBoard(
+        clock,
+        audit=audit,
+        erp_window=observability.window,
+        prices=PriceStatsAdapter(prices.stats),
+        orders=order_source,
+        reconciliation=reconciliation,
+        scheduler=scheduler,
+        breaker_state=breaker_state,
+        webhooks=webhooks.deliveries,
+    )
+    operations = OperationsDesk(
+        trail, reconciliation=reconciliation, scheduler=scheduler, erp=erp,
+        customers=catalog.repo.get_customer,
+    )
+    return AdminServices(
+        status,
+        OrderDesk(trail, order_source),
+        operations,
+        trail,
+        WebhookDesk(trail, clock, webhooks.deliveries, webhooks.endpoints.list),
+    )
