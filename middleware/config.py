@@ -97,6 +97,15 @@ def _keys(text: str) -> tuple[str, ...]:
     return keys
 
 
+def _origins(text: str) -> tuple[str, ...]:
+    origins = tuple(o.strip().rstrip("/") for o in text.split(",") if o.strip())
+    for origin in origins:
+        scheme, sep, host = origin.partition("://")
+        if scheme not in ("http", "https") or not sep or not host or "/" in host:
+            raise ValueError(f"{origin!r} is not an origin like https://shop.example.com")
+    return origins
+
+
 def _choice(*allowed: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if text not in allowed:
@@ -167,6 +176,7 @@ class Settings:
     order_delivery: str = _setting("push", _choice("push", "pull"))
     status_webhook_url: str | None = _setting(None, _optional_url)
     status_webhook_secret: str | None = _setting(None, secret=True)
+    cors_origins: tuple[str, ...] = _setting((), _origins)
     max_request_bytes: int = _setting(1_048_576, _positive_int)
     soap_max_request_bytes: int = _setting(4_194_304, _positive_int)
     web_threads: int = _setting(16, _positive_int)

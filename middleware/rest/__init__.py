@@ -14,8 +14,10 @@ from .auth import check_bearer
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Route modules, each adding its routes to `api` on import.
-ROUTE_MODULES = ["prices", "products", "orders", "configurator", "webhook_endpoints", "docs"]
-PUBLIC_ENDPOINTS = {"api.openapi_json"}
+ROUTE_MODULES = [
+    "prices", "products", "orders", "configurator", "webhook_endpoints", "webhook_events", "docs"
+]
+PUBLIC_ENDPOINTS = {"api.openapi_json", "api.api_index"}
 
 
 # Set in the WSGI environ by the cache-hit shortcut once it checked the key (clients cannot set environ keys).
@@ -54,4 +56,8 @@ def register(app: Flask) -> None:
 
     # cache hits skip Flask's request machinery; everything else reaches the blueprint unchanged
     app.wsgi_app = CachedPricesShortcut(app.wsgi_app, app)  # type: ignore[method-assign]
+    from .cors import CorsMiddleware
+
+    origins = app.extensions["middleware"].settings.cors_origins
+    app.wsgi_app = CorsMiddleware(app.wsgi_app, origins)  # type: ignore[method-assign]
     app.register_error_handler(HTTPException, _http_error)

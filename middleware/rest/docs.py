@@ -53,6 +53,23 @@ def openapi_json() -> Response:
     return jsonify(document)
 
 
+@api.get("")
+@api.get("/")
+def api_index() -> Response:
+    """What this API offers and where its documentation is (public)."""
+    document = build_document(__version__)
+    endpoints = [
+        {"method": method.upper(), "path": path, "summary": op["summary"]}
+        for path, ops in document["paths"].items()
+        for method, op in ops.items()
+    ]
+    return jsonify({
+        "name": document["info"]["title"], "version": __version__,
+        "openapi": url_for("api.openapi_json"), "docs": url_for("api_docs.docs_page"),
+        "authentication": "Authorization: Bearer <shop API key>", "endpoints": endpoints,
+    })
+
+
 @ui.get("/")
 def docs_page() -> Response:
     """Swagger UI for the shop API."""

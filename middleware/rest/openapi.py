@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from .guide import GUIDE
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -41,6 +43,7 @@ class Operation:
 
 
 REGISTRY: list[Operation] = []
+WEBHOOKS: dict[str, tuple[str, type[BaseModel], Any]] = {}  # event type -> (summary, model, example)
 
 
 def documented(
@@ -68,8 +71,26 @@ def documented(
     return register
 
 
+def documented_webhook(event_type: str, summary: str, model: type[BaseModel], example: Any) -> None:
+    """Record an event the middleware POSTs to the shop's webhook endpoints."""
+    WEBHOOKS[event_type] = (summary, model, example)
+
+
+def _webhook(summary: str, model: type[BaseModel], example: Any) -> dict[str, Any]:
+    signed = "Signed in `X-Middleware-Signature` (see the description above); id in `X-Middleware-Event-Id`."
+    return {"post": {
+        "summary": summary,
+        "description": f"{summary}. {signed}",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(model),
+                                                                           "example": example}}},
+        "responses": {"200": {"description": "Any 2xx: received; anything else is retried with backoff"}},
+    }}
+
+
 def _models() -> list[type[BaseModel]]:
     seen: dict[str, type[BaseModel]] = {"Problem": Problem}
+    for _summary, event, _example in WEBHOOKS.values():
+        seen[event.__name__] = event
     for op in REGISTRY:
         for model in [op.request, *(m for _, m in op.responses.values())]:
             if model is not None:
@@ -152,9 +173,10 @@ def build_document(version: str, server_url: str = "/") -> dict[str, Any]:
         paths.setdefault("/api/v1" + op.path, {})[op.method] = _operation(op)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "ERP middleware shop API", "version": version},
+        "info": {"title": "ERP middleware shop API", "version": version, "description": GUIDE},
         "servers": [{"url": server_url}],
         "paths": paths,
+        "webhooks": {name: _webhook(*entry) for name, entry in WEBHOOKS.items()},
         "components": {
             "schemas": schemas.get("$defs", {}),
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

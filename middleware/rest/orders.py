@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from flask import Response, current_app, jsonify, request
@@ -24,7 +24,7 @@ from ..domain.orders import (
 )
 from ..domain.pricing import MAX_QUANTITY
 from ..errors import InputError
-from . import api
+from . import api, examples
 from .fields import NO_CONTROLS, Code64, OptionValueText
 from .openapi import Problem, documented
 from .parsing import parse_json
@@ -105,11 +105,17 @@ class OrderIn(BaseModel):
     totals: TotalsIn
 
 
+OrderStatusName = Literal[
+    "received", "submitting", "submit_unknown", "needs_attention", "accepted", "rejected", "released",
+    "on_hold", "shipped", "invoiced", "cancelled",
+]
+
+
 class OrderAccepted(BaseModel):
     """The answer to an accepted hand-over (also to an identical repeat)."""
 
     order_number: str
-    status: str
+    status: Literal["received"]
     received_at: datetime
     url: str
 
@@ -140,7 +146,7 @@ class EventOut(BaseModel):
 
     at: datetime
     kind: str
-    status: str | None
+    status: OrderStatusName | None
     detail: dict[str, Any]
 
 
@@ -148,7 +154,7 @@ class OrderOut(BaseModel):
     """An order's status, ERP number and totals, deviations and history."""
 
     order_number: str
-    status: str
+    status: OrderStatusName
     erp_order_number: str | None
     customer_id: str
     currency: str
@@ -271,6 +277,12 @@ def _idempotency_key() -> str | None:
     "/orders",
     summary="Hand over a completed order (idempotent on order_number and Idempotency-Key)",
     tags=("orders",),
+    description="Stores the order and answers 202 at once; delivery to the ERP follows in the background "
+    "and its outcome is seen with GET /orders/{order_number} or a webhook. Sending the same order again "
+    "(same number or Idempotency-Key, same content) answers the first answer with `Idempotent-Replayed: "
+    "true`; the same number with different content is 409. Unit prices should be those of a quote "
+    "(`quote_id`); a difference to the ERP's price is recorded as a deviation.",
+    examples={"request": examples.ORDER, 202: examples.ORDER_ACCEPTED},
     request=OrderIn,
     headers=(IDEMPOTENCY_HEADER,),
     responses={
@@ -305,6 +317,10 @@ def post_order() -> Response:
     "/orders/{order_number}",
     summary="An order's status, ERP number, totals, deviations and history",
     tags=("orders",),
+    description="`status` moves received -> submitting -> accepted | rejected, then on_hold, released, "
+    "shipped, invoiced or cancelled as the ERP reports; `submit_unknown` and `needs_attention` mean the "
+    "middleware is still finding out or an operator is on it. `erp_order_number` is set once accepted.",
+    examples={200: examples.ORDER_OUT},
     responses={200: ("The order", OrderOut), 404: ("Unknown order", Problem), **PROBLEMS},
 )
 def get_order(order_number: str) -> Response:

@@ -24,7 +24,7 @@ from ..domain.pricing import (
     QuotedLine,
 )
 from ..errors import InputError, MiddlewareError
-from . import AUTHENTICATED, api
+from . import AUTHENTICATED, api, examples
 from .auth import check_bearer
 from .fields import Code64, OptionValueText
 from .openapi import Problem, documented
@@ -199,7 +199,13 @@ PROBLEMS = {
 @api.post("/prices")
 @documented(
     "post", "/prices", summary="Quote prices for 1..200 items in one call", tags=("prices",),
+    description="The ERP's price for each line with its configuration: list and base price, surcharges per "
+    "option, discounts, tax and the next quantity break. `source` (`erp`, `cache`, `stale`) says where each "
+    "line's price came from; a `stale` price is served while the ERP is unreachable and is marked so. A line "
+    "the ERP cannot price has a `status` other than `ok` and no price (never 0.00). Keep `quote_id` and pass "
+    "it with the order.",
     request=PriceRequest, responses={200: ("The quote", PriceQuoteOut), **PROBLEMS},
+    examples={"request": examples.PRICE_REQUEST, 200: examples.PRICE_QUOTE},
 )
 def post_prices() -> Response:
     """Parse, quote, answer."""

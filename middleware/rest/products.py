@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from ..domain.catalog import Product, ProductOption
 from ..domain.money import format_amount
 from ..errors import InputError
-from . import api
+from . import api, examples
 from .openapi import Problem, documented
 
 MAX_LIMIT = 500
@@ -99,6 +99,9 @@ COMMON = {401: ("Missing or wrong API key", Problem)}
 @api.get("/products")
 @documented(
     "get", "/products", summary="List the catalog mirror (paged)", tags=("products",),
+    description="Active products mirrored from the ERP, ordered by sku, with their configurable options. "
+    "The mirror answers while the ERP is down; `list_price` is null when the ERP has none.",
+    examples={200: examples.PRODUCT_PAGE},
     responses={200: ("A page of products", ProductPage), 422: ("Bad paging parameter", Problem), **COMMON},
     query={"offset": "Items to skip (default 0)", "limit": f"Page size 1..{MAX_LIMIT} (default 100)"},
 )
@@ -114,6 +117,9 @@ def list_products() -> Response:
 @api.get("/products/<path:sku>")
 @documented(
     "get", "/products/{sku}", summary="One product with its configurable options", tags=("products",),
+    description="The product and the options a customer configures (select options list their values; "
+    "text options, e.g. an engraving, take free text within the ERP's limits).",
+    examples={200: examples.PRODUCT},
     responses={200: ("The product", ProductOut), 404: ("Unknown sku", Problem), **COMMON},
 )
 def get_product(sku: str) -> Response:
