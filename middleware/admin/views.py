@@ -136,6 +136,12 @@ def _actor() -> str:
     return current_admin() or "?"
 
 
+def _int_arg(name: str, default: int, largest: int = 10**6) -> int:
+    """A positive whole-number query argument, or the default."""
+    text = request.args.get(name, "")
+    return min(int(text), largest) if text.isdigit() and int(text) > 0 else default
+
+
 def _note() -> str:
     return request.form.get("note", "").strip()[:500]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .admin_audit import AdminAudit
+from .admin_findings import FindingDesk
 from .admin_operations import OperationsDesk
 from .admin_orders import OrderDesk
 from .admin_status import StatusBoard
@@ -20,3 +21,4 @@ class AdminServices:
     operations: OperationsDesk
     audit: AdminAudit
     webhooks: WebhookDesk
+    findings: FindingDesk

@@ -6,10 +6,12 @@ from typing import TypeVar
 
 from ..errors import InputError, NotFound
 from ..ports.admin import ADMIN, AuditEntry, OrderAdmin, OrderSummary
+from ..ports.order_browse import OrderBrowser, OrderFilter, OrderPage
 from .admin_audit import AdminAudit
 from .admin_panels import OrderDetail
 
 MAX_SEARCH = 100
+PAGE_SIZE = 50
 T = TypeVar("T")
 
 
@@ -23,9 +25,16 @@ def need(source: T | None, what: str) -> T:
 class OrderDesk:
     """Orders as the admin sees and acts on them."""
 
-    def __init__(self, audit: AdminAudit, orders: OrderAdmin | None = None) -> None:
+    def __init__(
+        self, audit: AdminAudit, orders: OrderAdmin | None = None, browser: OrderBrowser | None = None
+    ) -> None:
         self.audit = audit
         self.source = orders
+        self.browser = browser
+
+    def page(self, query: OrderFilter, page_no: int = 1) -> OrderPage:
+        """One page (PAGE_SIZE) of orders matching the filter."""
+        return need(self.browser, "orders list").page(query, (max(page_no, 1) - 1) * PAGE_SIZE, PAGE_SIZE)
 
     def detail(self, order_number: str) -> OrderDetail:
         """An order's summary, timeline and ERP messages; NotFound if unknown."""
@@ -34,7 +43,8 @@ class OrderDesk:
             raise NotFound("order", order_number)
         summary, timeline = found
         messages = [m for m in self.audit.about(order_number) if m.category != ADMIN]
-        return OrderDetail(summary, list(timeline), messages)
+        content = self.browser.content(order_number) if self.browser else None
+        return OrderDetail(summary, list(timeline), messages, content)
 
     def actions(self, order_number: str) -> list[AuditEntry]:
         """Admin actions taken on one order."""
@@ -47,6 +57,8 @@ class OrderDesk:
             return []
         if len(text) > MAX_SEARCH:
             raise InputError(f"search text is longer than {MAX_SEARCH} characters", "q")
+        if self.browser is not None:
+            return self.browser.search(text)
         return self.source.search(text) if self.source else []
 
     def retry(self, order_number: str, actor: str, note: str = "") -> str:

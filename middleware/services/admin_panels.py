@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Generic, TypeVar
 
 from ..domain.pricing import ErpPriceAnswer
@@ -16,6 +17,7 @@ from ..ports.admin import (
     ReconRun,
     TimelineEvent,
 )
+from ..ports.order_browse import OrderContent
 
 T = TypeVar("T")
 OK, UNAVAILABLE, ERROR = "ok", "unavailable", "error"
@@ -55,6 +57,7 @@ class OrdersOverview:
     oldest_age_seconds: float | None
     attention: list[OrderSummary]
     deviations: list[OrderSummary]
+    since: datetime | None = None  # the start of the counts' window
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class OrderDetail:
     order: OrderSummary
     timeline: list[TimelineEvent]
     messages: list[AuditEntry] = field(default_factory=list)
+    content: OrderContent | None = None
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ class StatusBoard:
         scheduler: SchedulerAdmin | None = None,
         breaker_state: Callable[[], str | None] | None = None,
         webhooks: WebhookDeliveries | None = None,
+        finding_counts: Callable[[], dict[tuple[str, str], int]] | None = None,
         window_seconds: int = 300,
     ) -> None:
         self.clock = clock
@@ -63,6 +64,7 @@ class StatusBoard:
         self.scheduler_source = scheduler
         self.breaker_state = breaker_state
         self.webhooks = webhooks
+        self.finding_counts = finding_counts
         self.window_seconds = window_seconds
 
     def erp_link(self) -> Panel[ErpLink]:
@@ -93,11 +95,12 @@ class StatusBoard:
     def _read_orders(self) -> OrdersOverview:
         assert self.orders_source is not None
         now = self.clock.now()
-        stats = self.orders_source.queue_stats(now - timedelta(hours=24))
+        since = now - timedelta(hours=24)
+        stats = self.orders_source.queue_stats(since)
         oldest = stats.oldest_undelivered_at
         age = (now - oldest).total_seconds() if oldest else None
         return OrdersOverview(
-            stats, age, self.orders_source.needing_attention(), self.orders_source.price_deviations()
+            stats, age, self.orders_source.needing_attention(), self.orders_source.price_deviations(), since
         )
 
     def reconciliation(self) -> Panel[ReconOverview]:
@@ -106,11 +109,16 @@ class StatusBoard:
 
     def _read_recon(self) -> ReconOverview:
         assert self.recon_source is not None
-        findings = self.recon_source.open_findings()
+        findings = self.recon_source.open_findings(limit=20)
+        return ReconOverview(self.recon_source.recent_runs(), findings, self._finding_counts())
+
+    def _finding_counts(self) -> dict[tuple[str, str], int]:
+        if self.finding_counts is not None:  # true counts, not those of a capped list
+            return self.finding_counts()
         by_kind: dict[tuple[str, str], int] = {}
-        for f in findings:
+        for f in self.recon_source.open_findings() if self.recon_source else []:
             by_kind[(f.kind, f.severity)] = by_kind.get((f.kind, f.severity), 0) + 1
-        return ReconOverview(self.recon_source.recent_runs(), findings, by_kind)
+        return by_kind
 
     def jobs(self) -> Panel[list[JobInfo]]:
         """Scheduled jobs with next and last runs."""
@@ -143,4 +151,4 @@ class StatusBoard:
 
     def finding_numbers(self) -> dict[tuple[str, str], int] | None:
         """Open findings by (kind, severity), or None."""
-        return self._read_recon().by_kind if self.recon_source else None
+        return self._finding_counts() if self.recon_source else None

@@ -43,6 +43,23 @@ def _current_error(status: str, error: str | None) -> str | None:
     return error[:300] if error and (status in AWAITING or status in FAILED) else None
 
 
+def needs_attention(box: Any) -> Any:
+    """Failed, or failing while awaiting delivery, and not marked resolved since the last change."""
+    resolved = exists().where(
+        audit_log.c.category == ADMIN,
+        audit_log.c.action == RESOLVE_ACTION,
+        audit_log.c.outcome == "done",
+        audit_log.c.subject == orders.c.order_number,
+        audit_log.c.at >= orders.c.updated_at,
+    )
+    failing = and_(
+        orders.c.status.in_(AWAITING),
+        func.coalesce(box.c.attempts, 0) > 0,
+        or_(orders.c.last_error.is_not(None), box.c.last_error.is_not(None)),
+    )
+    return and_(or_(orders.c.status.in_(FAILED), failing), ~resolved)
+
+
 class SqlOrderQueries:
     """Counts, lists and search over orders; 'resolved' = an admin action newer than the last change."""
 
@@ -110,21 +127,9 @@ class SqlOrderQueries:
     def needing_attention(self, limit: int = 50) -> list[OrderSummary]:
         """Failed or repeatedly failing orders that no admin marked resolved since their last change."""
         box = outbox.alias("box")
-        resolved = exists().where(
-            audit_log.c.category == ADMIN,
-            audit_log.c.action == RESOLVE_ACTION,
-            audit_log.c.outcome == "done",
-            audit_log.c.subject == orders.c.order_number,
-            audit_log.c.at >= orders.c.updated_at,
-        )
-        failing = and_(
-            orders.c.status.in_(AWAITING),
-            func.coalesce(box.c.attempts, 0) > 0,
-            or_(orders.c.last_error.is_not(None), box.c.last_error.is_not(None)),
-        )
         query = (
             self._select(box)
-            .where(or_(orders.c.status.in_(FAILED), failing), ~resolved)
+            .where(needs_attention(box))
             .order_by(orders.c.updated_at.desc())
             .limit(limit)
         )

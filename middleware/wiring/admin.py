@@ -10,6 +10,7 @@ from ..ports.clock import Clock
 from ..ports.erp import Erp
 from ..services.admin import AdminServices
 from ..services.admin_audit import AdminAudit
+from ..services.admin_findings import FindingDesk
 from ..services.admin_operations import OperationsDesk
 from ..services.admin_orders import OrderDesk
 from ..services.admin_sources import OrderAdminAdapter, PriceStatsAdapter
@@ -19,9 +20,10 @@ from ..services.catalog import CatalogService
 from ..services.job_runs import ReconciliationPanel
 from ..services.orders import OrderService
 from ..services.prices import PriceService
-from ..store.admin_queries import SqlOrderQueries
 from ..store.audit_repo import AuditRepository
 from ..store.db import Database
+from ..store.finding_queries import SqlFindingQueries
+from ..store.order_browse import SqlOrderBrowser
 from .webhooks import Webhooks
 
 
@@ -40,8 +42,10 @@ def build_admin(
     webhooks: Webhooks,
 ) -> AdminServices:
     """The admin pages' services, split by what each serves."""
-    order_source = OrderAdminAdapter(SqlOrderQueries(db), orders)
+    browser = SqlOrderBrowser(db)
+    order_source = OrderAdminAdapter(browser, orders)
     trail = AdminAudit(clock, audit)
+    findings = FindingDesk(trail, clock, SqlFindingQueries(db))
     status = StatusBoard(
         clock,
         audit=audit,
@@ -52,6 +56,7 @@ def build_admin(
         scheduler=scheduler,
         breaker_state=breaker_state,
         webhooks=webhooks.deliveries,
+        finding_counts=findings.counts,
     )
     operations = OperationsDesk(
         trail, reconciliation=reconciliation, scheduler=scheduler, erp=erp,
@@ -59,8 +64,9 @@ def build_admin(
     )
     return AdminServices(
         status,
-        OrderDesk(trail, order_source),
+        OrderDesk(trail, order_source, browser),
         operations,
         trail,
         WebhookDesk(trail, clock, webhooks.deliveries, webhooks.endpoints.list),
+        findings,
     )
