@@ -129,6 +129,11 @@ def status_metrics(status: Any) -> Iterable[Metric]:
             "Age of the oldest undelivered order",
             value=oldest_age or 0.0,
         )
+    breaker_open = status.breaker_open()
+    if breaker_open is not None:
+        yield GaugeMetricFamily(
+            "middleware_erp_breaker_open", "1 while the ERP circuit breaker is open", value=int(breaker_open)
+        )
     yield from _webhook_metrics(status.webhook_numbers())
     findings = status.finding_numbers()
     if findings is not None:

@@ -143,6 +143,10 @@ class StatusBoard:
         oldest = stats.oldest_undelivered_at
         return stats.queue_depth, (now - oldest).total_seconds() if oldest else None
 
+    def breaker_open(self) -> bool | None:
+        """Whether the ERP circuit breaker is open in this process, or None without one."""
+        return None if self.breaker_state is None else self.breaker_state() == "open"
+
     def webhook_numbers(self) -> tuple[int, dict[str, int]] | None:
         """(events and deliveries queued, given-up deliveries per endpoint), or None."""
         if self.webhooks is None:
