@@ -58,7 +58,7 @@ def status_class(value: Any) -> str:
     text = str(getattr(value, "value", value) or "")
     if text in {"accepted", "released", "shipped", "invoiced", "ok", "done", "closed", "success"}:
         return "good"
-    if text in {"received", "submitting", "on_hold", "half_open", "pending", "running"}:
+    if text in {"received", "submitting", "on_hold", "half_open", "pending", "running", "partial", "retrying"}:
         return "warn"
     if text:
         return "bad"

@@ -21,7 +21,7 @@ SOAP_OPERATIONS = frozenset(
     }
 )
 SOAP_OPERATION_LABELS = SOAP_OPERATIONS | {"wsdl", "unknown"}
-SOAP_OUTCOMES = frozenset({"ok", "client_fault", "server_fault"})
+SOAP_OUTCOMES = frozenset({"ok", "partial", "client_fault", "server_fault"})
 
 
 def http_method(method: str) -> str:

@@ -24,6 +24,7 @@ MAX_AUDIT_BODY = 64 * 1024
 _BODY_OPERATION = re.compile(
     rb"<(?:[\w.-]+:)?Body\b[^>]*>\s*<(?:[\w.-]+:)?([A-Za-z_][\w.-]{0,63})", re.DOTALL
 )
+_REJECTED_RECORD = re.compile(rb"<(?:[\w.-]+:)?RejectedRecord\b")
 _FAULT_CODE = re.compile(rb"<faultcode[^>]*>\s*(?:[\w.-]+:)?(\w+)", re.IGNORECASE)
 
 
@@ -41,9 +42,9 @@ def soap_operation(environ: dict[str, Any], body: bytes) -> str:
 
 
 def soap_outcome(status: int, body: bytes) -> str:
-    """ok, client_fault, server_fault or http_<status>."""
+    """ok, partial (some records rejected), client_fault, server_fault or http_<status>."""
     if status == 200:
-        return "ok"
+        return "partial" if _REJECTED_RECORD.search(body) else "ok"
     match = _FAULT_CODE.search(body[:16384])
     if match:
         code = match.group(1).decode().lower()

@@ -30,9 +30,10 @@ class UpsertResult:
     """What an upsert did; `errors` explain the rejected records."""
 
     created: int = 0
-    updated: int = 0
+    updated: int = 0  # existing records that changed
     rejected: int = 0
     errors: tuple[str, ...] = ()
+    unchanged: int = 0  # existing records sent again exactly as stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,7 @@ class CatalogService:
         accepted: list[R] = []
         errors: list[str] = []
         changed: list[str] = []
+        unchanged = 0
         for record in records:
             problem = problem_of(record)
             if problem:
@@ -154,6 +156,7 @@ class CatalogService:
             old = load(key_of(record))
             if old is not None and not _same(old, record):
                 changed.append(key_of(record))
+            unchanged += old is not None and _same(old, record)
             accepted.append(record)
         created, updated = store(accepted) if accepted else (0, 0)
         if changed and self.prices is not None:
@@ -161,7 +164,7 @@ class CatalogService:
                 self.prices.invalidate(skus=changed)
             else:
                 self.prices.invalidate(customer_ids=changed)
-        return UpsertResult(created, updated, len(errors), tuple(errors))
+        return UpsertResult(created, updated - unchanged, len(errors), tuple(errors), unchanged)
 
     def sync_from_erp(self, progress: Callable[[str, int], None] | None = None) -> SyncResult:
         """Page through the ERP's items and customers into the mirror; unseen items become inactive."""
@@ -189,9 +192,10 @@ class CatalogService:
                 total.updated + result.updated,
                 total.rejected + result.rejected,
                 total.errors + result.errors,
+                total.unchanged + result.unchanged,
             )
             if progress is not None:
-                progress(what, total.created + total.updated + total.rejected)
+                progress(what, total.created + total.updated + total.unchanged + total.rejected)
             bookmark = page.bookmark  # type: ignore[attr-defined]
             if bookmark is None:
                 break

@@ -64,8 +64,10 @@ def reconcile_policy(s: Settings) -> reconcile.ReconcilePolicy:
 def sync_counts(result: SyncResult) -> dict[str, int]:
     """Counts of a catalog SyncResult for the job-run record."""
     p, c = result.products, result.customers
-    return {"products_created": p.created, "products_updated": p.updated, "products_rejected": p.rejected,
-            "customers_created": c.created, "customers_updated": c.updated, "customers_rejected": c.rejected,
+    return {"products_created": p.created, "products_updated": p.updated,
+            "products_unchanged": p.unchanged, "products_rejected": p.rejected,
+            "customers_created": c.created, "customers_updated": c.updated,
+            "customers_unchanged": c.unchanged, "customers_rejected": c.rejected,
             "deactivated": result.deactivated}
 
 

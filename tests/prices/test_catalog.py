@@ -74,3 +74,13 @@ def test_a_changed_product_invalidates_its_cached_prices(container, client) -> N
 def test_a_product_without_list_price_keeps_none(container) -> None:  # type: ignore[no-untyped-def]
     container.catalog.upsert_products([replace(MUG, sku="POR-01", list_price=None)])
     assert container.catalog.get_product("POR-01").list_price is None
+
+
+def test_a_second_sync_reports_records_it_already_holds_as_unchanged(  # type: ignore[no-untyped-def]
+    container, erp: FakeErp
+) -> None:
+    container.catalog.sync_from_erp()
+    erp.products = [replace(MUG, name="Mug, new name"), *erp.products[1:]]
+    again = container.catalog.sync_from_erp()
+    assert (again.products.created, again.products.updated, again.products.unchanged) == (0, 1, 1)
+    assert (again.customers.updated, again.customers.unchanged) == (0, 2)

@@ -95,6 +95,10 @@ def test_upserted_items_show_in_the_rest_catalog_and_changes_drop_cached_prices(
     )
     assert result.Updated == 1 and result.Created == 0
     assert [r.Key for r in result.Rejected.RejectedRecord] == ["BAD"]
+    container.audit.flush()  # the inbound panel shows the push with a rejected record as partly failed
+    since = container.clock.now() - timedelta(hours=1)
+    outcomes = {(c.operation, c.outcome) for c in container.audit.inbound_counts(since)}
+    assert ("UpsertProducts", "partial") in outcomes and ("UpsertProducts", "ok") in outcomes
     assert container.prices.cache.fresh(key, container.clock.now()) is None
     listed = requests.get(f"{base_url}/api/v1/products", headers=AUTH, timeout=5).json()
     assert "TEE-01" in str(listed) and "11.00" in str(listed)

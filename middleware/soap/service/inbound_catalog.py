@@ -104,4 +104,6 @@ def upsert_result(result: Any, rejected: list[t.RejectedRecord]) -> t.UpsertResu
     for error in getattr(result, "errors", ()) or ():
         key, sep, reason = str(error).partition(": ")
         rejected.append(t.RejectedRecord(Key=key if sep else "", Reason=reason if sep else str(error)))
-    return t.UpsertResult(Created=int(result.created), Updated=int(result.updated), Rejected=rejected)
+    # the SOAP contract knows no "unchanged": records sent again count as updated there
+    updated = int(result.updated) + int(getattr(result, "unchanged", 0))
+    return t.UpsertResult(Created=int(result.created), Updated=updated, Rejected=rejected)
