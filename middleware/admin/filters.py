@@ -52,13 +52,18 @@ def percent(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.1f} %"
 
 
+WARN_STATES = frozenset(
+    {"received", "submitting", "on_hold", "half_open", "pending", "running", "partial", "retrying"}
+)
+
+
 @admin.app_template_filter("status_class")
 def status_class(value: Any) -> str:
     """CSS class for an order status or outcome."""
     text = str(getattr(value, "value", value) or "")
     if text in {"accepted", "released", "shipped", "invoiced", "ok", "done", "closed", "success"}:
         return "good"
-    if text in {"received", "submitting", "on_hold", "half_open", "pending", "running", "partial", "retrying"}:
+    if text in WARN_STATES:
         return "warn"
     if text:
         return "bad"
