@@ -1,0 +1,96 @@
+"""Prices through the published codeunit: price and line discount per NAV line, all calls concurrent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from ....domain.pricing import LinePrice, LineStatus, PriceRequestLine
+from ....errors import ErpRejected
+from .lookups import CustomerFacts
+from .options import Charge, LinePlan, OptionError, OptionMap
+from .pricing import NavAmounts, compose, failed
+from .profile import NavProfile
+
+FAULT_STATUS = {"NOT_FOUND": LineStatus.NOT_FOUND, "BLOCKED": LineStatus.BLOCKED}
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """The two calls of one NAV line in flight."""
+
+    price: Future[Any]
+    discount: Future[Any]
+    quantity: Decimal
+
+    def result(self) -> NavAmounts:
+        """Wait for both answers (a fault of either is raised here)."""
+        return NavAmounts.computed(Decimal(self.price.result()), Decimal(self.discount.result()), self.quantity)
+
+
+class CodeunitPricer:
+    """GetSalesPrice / GetSalesDiscount for every NAV line of every requested line, at most N at a time."""
+
+    def __init__(self, profile: NavProfile, call: Callable[..., Any], pool: ThreadPoolExecutor,
+                 item_vat: Callable[[str], str]) -> None:
+        self.profile, self.call, self.pool, self.item_vat = profile, call, pool, item_vat
+
+    def _args(self, customer: str, item_no: str, variant: str, qty: Decimal) -> dict[str, Any]:
+        p = self.profile.params
+        args: dict[str, Any] = {
+            p["customer"]: customer, p["date"]: datetime.now(UTC).date(), p["item"]: item_no,
+            p["quantity"]: qty, p["uom"]: self.profile.uom, p["campaign"]: self.profile.campaign,
+        }
+        if p["variant"]:
+            args[p["variant"]] = variant
+        elif variant:
+            raise OptionError("the pricing codeunit has no variant parameter ([nav.pricing.params] variant)")
+        return args
+
+    def _amounts(self, customer: str, item_no: str, variant: str, qty: Decimal) -> Pending:
+        args = self._args(customer, item_no, variant, qty)
+        price = self.pool.submit(self.call, "pricing_codeunit", self.profile.price_function, **args)
+        disc = self.pool.submit(self.call, "pricing_codeunit", self.profile.discount_function, **args)
+        return Pending(price, disc, qty)
+
+    def price(self, facts: CustomerFacts, lines: Sequence[PriceRequestLine], options: OptionMap) -> list[LinePrice]:
+        """Every line priced; a line NAV refuses carries NAV's reason as its status."""
+        started: list[tuple[PriceRequestLine, LinePlan | LinePrice, Any]] = []
+        for line in lines:
+            try:
+                plan = options.plan(line.sku, line.configuration)
+                qty = Decimal(line.quantity)
+                main = self._amounts(facts.no, line.sku, plan.variant, qty)
+                charges = [(c, self._amounts(facts.no, c.item_no, "", qty if c.basis == "per_unit" else Decimal(1)))
+                           for c in plan.charges]
+                vat = self.pool.submit(self.item_vat, line.sku)
+                started.append((line, plan, (main, charges, vat)))
+            except OptionError as exc:
+                started.append((line, failed(line, LineStatus.INVALID_CONFIGURATION, str(exc)), None))
+        return [done if isinstance(done, LinePrice) else self._finish(facts, line, futures)
+                for line, done, futures in started]
+
+    def _finish(self, facts: CustomerFacts, line: PriceRequestLine, futures: Any) -> LinePrice:
+        main, charges, vat = futures
+        try:
+            amounts = main.result()
+        except ErpRejected as exc:
+            if exc.code in FAULT_STATUS:
+                return failed(line, FAULT_STATUS[exc.code], exc.reason)
+            raise
+        priced: list[tuple[Charge, NavAmounts]] = []
+        for charge, future in charges:
+            try:
+                priced.append((charge, future.result()))
+            except ErpRejected as exc:
+                if exc.code not in FAULT_STATUS:
+                    raise
+                return failed(line, LineStatus.INVALID_CONFIGURATION, exc.reason)
+        rate = self.profile.vat_rate(facts.vat_group, vat.result())
+        if rate is None:
+            raise ErpRejected("VAT_SETUP", f"no VAT rate for {facts.vat_group}/{vat.result()} in [nav.tax.rates]")
+        return compose(line, amounts, priced, rate, facts.prices_include_tax)
