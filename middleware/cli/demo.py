@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 from ..app import create_app
-from ..bootstrap import build_container
 from ..config import PREFIX, Settings
 from ..store.migrate import upgrade
 from ..web import WebServer
+from ..wiring import build_container
 from .serve import configure_logging
 
 

@@ -40,7 +40,7 @@ class DeliveryPolicy:
 
 def backoff(attempts: int, base: float, cap: float, rng: Callable[[], float] = random.random) -> float:
     """Seconds until the next try: capped exponential with 'equal jitter' (half fixed, half random)."""
-    ceiling = min(cap, base * (2 ** max(0, min(attempts - 1, 30))))
+    ceiling = min(cap, base * float(2 ** max(0, min(attempts - 1, 30))))
     return ceiling / 2 + rng() * ceiling / 2
 
 
