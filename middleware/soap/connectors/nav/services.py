@@ -50,9 +50,11 @@ class NavServices:
         return self.profile.service_url(self.kind(key), self.name(key))
 
     def wsdl_location(self, key: str) -> str:
-        """A file under wsdl_dir (<Service>.wsdl) when configured, else the service URL."""
+        """<wsdl_dir>/<Service>.wsdl when that file exists, else the service URL (NAV serves it there)."""
         if self.profile.wsdl_dir:
-            return str(Path(self.profile.wsdl_dir) / f"{self.name(key)}.wsdl")
+            path = Path(self.profile.wsdl_dir) / f"{self.name(key)}.wsdl"
+            if path.is_file():
+                return str(path)
         return self.url(key)
 
     def namespace(self, key: str) -> str:
