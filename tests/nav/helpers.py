@@ -23,7 +23,7 @@ SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 PAGE = "urn:microsoft-dynamics-schemas/page/"
 CODEUNIT = "urn:microsoft-dynamics-schemas/codeunit/B2BManagement"
 USERS = {"basic": "erp-user", "ntlm": "CRONUS\\shop"}
-PASSWORD = "nav-test-pass"  # noqa: S105 - test credential
+PASSWORD = "nav-test-pass"
 
 
 @dataclass
@@ -53,21 +53,28 @@ class NavServer:
 
 def start(auth: str = "basic", company: str = "CRONUS International Ltd.") -> NavServer:
     """The NAV dialect on a free loopback port."""
-    sim = NavSimulator(SimConfig(username=USERS[auth], password=PASSWORD), nav=NavOptions(company=company, auth=auth))
+    sim = NavSimulator(
+        SimConfig(username=USERS[auth], password=PASSWORD), nav=NavOptions(company=company, auth=auth)
+    )
     return NavServer(SimulatorServer(app=sim), sim, auth)
 
 
 def envelope(ns: str, op: str, inner: str) -> bytes:
     """A SOAP 1.1 request envelope."""
-    return (f'<s:Envelope xmlns:s="{SOAP}"><s:Body><{op} xmlns="{ns}">{inner}</{op}></s:Body></s:Envelope>').encode()
+    return (
+        f'<s:Envelope xmlns:s="{SOAP}"><s:Body><{op} xmlns="{ns}">{inner}</{op}></s:Body></s:Envelope>'
+    ).encode()
 
 
 def call(nav: NavServer, kind: str, service: str, op: str, inner: str, auth: Any = None) -> requests.Response:
     """POST one operation to a page or the codeunit (HTTP Basic with the dialect's user by default)."""
     ns = CODEUNIT if kind == "Codeunit" else PAGE + service.lower()
     return requests.post(
-        f"{nav.base}/{kind}/{service}", data=envelope(ns, op, inner),
-        auth=auth or (nav.username, PASSWORD), headers={"SOAPAction": f'"{ns}:{op}"'}, timeout=10,
+        f"{nav.base}/{kind}/{service}",
+        data=envelope(ns, op, inner),
+        auth=auth or (nav.username, PASSWORD),
+        headers={"SOAPAction": f'"{ns}:{op}"'},
+        timeout=10,
     )
 
 
@@ -84,13 +91,25 @@ def texts(root: etree._Element, name: str) -> list[str]:
 def profile(nav: NavServer, mode: str = "codeunit", **nav_overrides: Any) -> dict[str, Any]:
     """The shipped example profile pointed at this dialect."""
     data = copy.deepcopy(tomllib.loads(EXAMPLE_PROFILE.read_text()))
-    data["nav"].update({"base_url": nav.server.url + "/" + nav.sim.nav.instance, "auth": nav.auth,
-                        "company": nav.sim.nav.company, **nav_overrides})
+    data["nav"].update(
+        {
+            "base_url": nav.server.url + "/" + nav.sim.nav.instance,
+            "auth": nav.auth,
+            "company": nav.sim.nav.company,
+            **nav_overrides,
+        }
+    )
     data["nav"]["pricing"]["mode"] = mode
     return data
 
 
-def connector_config(nav: NavServer, prof: dict[str, Any], messages: list[ErpMessage] | None = None) -> ConnectorConfig:
+def connector_config(
+    nav: NavServer, prof: dict[str, Any], messages: list[ErpMessage] | None = None
+) -> ConnectorConfig:
     """A ConnectorConfig for this dialect (messages, when given, collect every exchanged envelope)."""
-    return ConnectorConfig(profile=prof, username=nav.username, password=PASSWORD,
-                           record=messages.append if messages is not None else None)
+    return ConnectorConfig(
+        profile=prof,
+        username=nav.username,
+        password=PASSWORD,
+        record=messages.append if messages is not None else None,
+    )

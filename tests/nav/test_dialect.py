@@ -20,15 +20,19 @@ WORKED_QUOTE = """<SalesQuote><Sell_to_Customer_No>C10000</Sell_to_Customer_No><
 
 
 def order_xml(ext: str, customer: str = "C10000", qty: int = 2) -> str:
-    return (f"<SalesOrder><Sell_to_Customer_No>{customer}</Sell_to_Customer_No>"
-            f"<External_Document_No>{ext}</External_Document_No><SalesLines><Sales_Order_Line><Type>Item</Type>"
-            f"<No>MUG-02</No><Quantity>{qty}</Quantity></Sales_Order_Line></SalesLines></SalesOrder>")
+    return (
+        f"<SalesOrder><Sell_to_Customer_No>{customer}</Sell_to_Customer_No>"
+        f"<External_Document_No>{ext}</External_Document_No><SalesLines><Sales_Order_Line><Type>Item</Type>"
+        f"<No>MUG-02</No><Quantity>{qty}</Quantity></Sales_Order_Line></SalesLines></SalesOrder>"
+    )
 
 
 def price_args(item: str, variant: str = "", qty: int = 60) -> str:
     extra = f"<variantCode>{variant}</variantCode>" if variant else ""
-    return (f"<custNo>C10000</custNo><postingDate>2026-12-01</postingDate><itemNo>{item}</itemNo>"
-            f"<quantity>{qty}</quantity><uoM></uoM><campaignCode></campaignCode>{extra}")
+    return (
+        f"<custNo>C10000</custNo><postingDate>2026-12-01</postingDate><itemNo>{item}</itemNo>"
+        f"<quantity>{qty}</quantity><uoM></uoM><campaignCode></campaignCode>{extra}"
+    )
 
 
 def test_worked_case_quote_totals_match_the_reference_answer(nav: NavServer) -> None:
@@ -41,7 +45,12 @@ def test_worked_case_quote_totals_match_the_reference_answer(nav: NavServer) -> 
 
 def test_codeunit_prices_variant_and_charge_items(nav: NavServer) -> None:
     got = {}
-    for item, variant in (("MUG-01", "GOLD"), ("MUG-01", ""), ("ENGRAVING-MUG-01", ""), ("ENGRAVING-FEE-MUG-01", "")):
+    for item, variant in (
+        ("MUG-01", "GOLD"),
+        ("MUG-01", ""),
+        ("ENGRAVING-MUG-01", ""),
+        ("ENGRAVING-FEE-MUG-01", ""),
+    ):
         for fn in ("GetSalesPrice", "GetSalesDiscount"):
             answer = call(nav, "Codeunit", "B2BManagement", fn, price_args(item, variant))
             got[(item, variant, fn)] = Decimal(texts(xml(answer), "return_value")[0])
@@ -62,10 +71,19 @@ def test_missing_item_is_a_nav_record_not_found_fault(nav: NavServer) -> None:
 
 @pytest.mark.parametrize(
     ("criteria", "value", "matches"),
-    [("C10000", "C10000", True), ("C10000|C20000", "C20000", True), ("C10000|C20000", "C30000", False),
-     (">=C20000", "C30000", True), (">=C20000", "C10000", False), ("C20000..C40000", "C40000", True),
-     ("C20000..C40000", "C50000", False), ("*Coffee*", "Ada Coffee Roasters", True), ("*Coffee*", "Tea", False),
-     ("<>CHARGES", "CHARGES", False), ("", "anything", True)],
+    [
+        ("C10000", "C10000", True),
+        ("C10000|C20000", "C20000", True),
+        ("C10000|C20000", "C30000", False),
+        (">=C20000", "C30000", True),
+        (">=C20000", "C10000", False),
+        ("C20000..C40000", "C40000", True),
+        ("C20000..C40000", "C50000", False),
+        ("*Coffee*", "Ada Coffee Roasters", True),
+        ("*Coffee*", "Tea", False),
+        ("<>CHARGES", "CHARGES", False),
+        ("", "anything", True),
+    ],
 )
 def test_filter_criteria_as_nav_reads_them(criteria: str, value: str, matches: bool) -> None:
     assert compile_criteria(criteria, "string")(value) is matches
@@ -83,8 +101,15 @@ def test_read_multiple_filters_and_pages_with_bookmark_key(nav: NavServer) -> No
             break
         bookmark = texts(root, "Key")[-1]
     assert seen == ["C10000", "C20000", "C30000", "C40000", "C50000", "C60000", "C70000"]
-    one = xml(call(nav, "Page", "Customer", "ReadMultiple",
-                   "<filter><Field>Name</Field><Criteria>*Coffee*</Criteria></filter><setSize>0</setSize>"))
+    one = xml(
+        call(
+            nav,
+            "Page",
+            "Customer",
+            "ReadMultiple",
+            "<filter><Field>Name</Field><Criteria>*Coffee*</Criteria></filter><setSize>0</setSize>",
+        )
+    )
     assert texts(one, "No") == ["C10000", "C60000"]
 
 
@@ -96,7 +121,9 @@ def test_stale_key_is_refused_with_other_user_has_modified(nav: NavServer) -> No
     stale = call(nav, "Page", "SalesOrder", "Delete", f"<Key>{key}</Key>")
     assert stale.status_code == 500
     assert "Other user has modified" in texts(xml(stale), "faultstring")[0]
-    assert texts(xml(call(nav, "Page", "SalesOrder", "Read", f"<No>{no}</No>")), "External_Document_No") == ["WEB-1b"]
+    assert texts(xml(call(nav, "Page", "SalesOrder", "Read", f"<No>{no}</No>")), "External_Document_No") == [
+        "WEB-1b"
+    ]
 
 
 def test_invoiced_order_leaves_the_order_page_and_becomes_a_posted_invoice(nav: NavServer) -> None:

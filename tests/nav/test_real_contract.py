@@ -36,10 +36,15 @@ def _conventions(wsdl: bytes) -> dict[str, object]:
     entity = types["SalesOrder"]
     lines = types[entity.find(f".//{{{XSD}}}element[@name='SalesLines']").get("type").split(":")[1]]
     line_entity = types[lines.find(f".//{{{XSD}}}element").get("type").split(":")[1]]
-    actions = {op.get("name"): op.find("{http://schemas.xmlsoap.org/wsdl/soap/}operation").get("soapAction")
-               for op in root.iter(f"{{{WSDL}}}operation") if op.getparent().tag == f"{{{WSDL}}}binding"}
-    read_multiple = [(e.get("name"), e.get("minOccurs"), e.get("maxOccurs"))
-                     for e in types["ReadMultiple"].iter(f"{{{XSD}}}element")]
+    actions = {
+        op.get("name"): op.find("{http://schemas.xmlsoap.org/wsdl/soap/}operation").get("soapAction")
+        for op in root.iter(f"{{{WSDL}}}operation")
+        if op.getparent().tag == f"{{{WSDL}}}binding"
+    }
+    read_multiple = [
+        (e.get("name"), e.get("minOccurs"), e.get("maxOccurs"))
+        for e in types["ReadMultiple"].iter(f"{{{XSD}}}element")
+    ]
     return {
         "namespace": ns,
         "operations": sorted(actions),
@@ -47,7 +52,9 @@ def _conventions(wsdl: bytes) -> dict[str, object]:
         "key_first": entity.find(f".//{{{XSD}}}element").get("name"),
         "line_key_first": line_entity.find(f".//{{{XSD}}}element").get("name"),
         "list": types["SalesOrder_List"].find(f".//{{{XSD}}}element").get("maxOccurs"),
-        "filter": [(e.get("name"), e.get("type")) for e in types["SalesOrder_Filter"].iter(f"{{{XSD}}}element")],
+        "filter": [
+            (e.get("name"), e.get("type")) for e in types["SalesOrder_Filter"].iter(f"{{{XSD}}}element")
+        ],
         "fields_enum": types["SalesOrder_Fields"].tag == f"{{{XSD}}}simpleType",
         "status_enum": types["Status"].find(f".//{{{XSD}}}enumeration") is not None,
         "read_multiple": read_multiple,
@@ -76,11 +83,19 @@ def sent(nav: NavServer, wsdl_dir: Path) -> Iterator[list[ErpMessage]]:
     prof["nav"]["pricing"]["params"]["variant"] = ""  # the real GetSalesPrice has six parameters
     messages: list[ErpMessage] = []
     erp = NavErp(connector_config(nav, prof, messages))
-    order = NewOrder("WEB-IT-1", "C10000", "EUR", datetime(2026, 12, 1, tzinfo=UTC),
-                     (OrderLine("1", "MUG-01", 60, Configuration.of({"engraving": "Auguri"}), Decimal("12.73")),),
-                     Address("Ada", "Via Roma 1", "00100", "Roma", "IT"), OrderTotals(Decimal(0), Decimal(0), Decimal(0)))
+    order = NewOrder(
+        "WEB-IT-1",
+        "C10000",
+        "EUR",
+        datetime(2026, 12, 1, tzinfo=UTC),
+        (OrderLine("1", "MUG-01", 60, Configuration.of({"engraving": "Auguri"}), Decimal("12.73")),),
+        Address("Ada", "Via Roma 1", "00100", "Roma", "IT"),
+        OrderTotals(Decimal(0), Decimal(0), Decimal(0)),
+    )
     for action in (
-        lambda: erp.simulate_prices("C10000", "EUR", [PriceRequestLine("1", "MUG-01", 60, order.lines[0].configuration)]),
+        lambda: erp.simulate_prices(
+            "C10000", "EUR", [PriceRequestLine("1", "MUG-01", 60, order.lines[0].configuration)]
+        ),
         lambda: erp.create_sales_order(order, "C10000"),
         lambda: erp.get_sales_order(order_number="WEB-IT-1"),
         lambda: erp.get_sales_order(erp_order_number="SO-1"),
@@ -98,11 +113,16 @@ def _body(message: ErpMessage) -> etree._Element:
     return root.find("{http://schemas.xmlsoap.org/soap/envelope/}Body")[0]
 
 
-def test_every_sales_order_and_codeunit_envelope_validates_against_the_real_schema(sent: list[ErpMessage]) -> None:
+def test_every_sales_order_and_codeunit_envelope_validates_against_the_real_schema(
+    sent: list[ErpMessage],
+) -> None:
     schemas = {
-        "urn:microsoft-dynamics-schemas/page/salesorder": schema_of((CONTRACTS / "SalesOrder.page.wsdl").read_bytes(), PARSER),
+        "urn:microsoft-dynamics-schemas/page/salesorder": schema_of(
+            (CONTRACTS / "SalesOrder.page.wsdl").read_bytes(), PARSER
+        ),
         "urn:microsoft-dynamics-schemas/codeunit/B2BManagement": schema_of(
-            (CONTRACTS / "B2BManagement.codeunit.wsdl").read_bytes(), PARSER),
+            (CONTRACTS / "B2BManagement.codeunit.wsdl").read_bytes(), PARSER
+        ),
     }
     checked = set()
     for message in sent:

@@ -19,8 +19,11 @@ def _services(erp: NavErp) -> list[str]:
 def run_check(erp: NavErp) -> list[CheckItem]:
     """Plain-words report; never raises, never shows a secret."""
     p = erp.profile
-    items = [CheckItem("endpoint", True, f"{p.base_url} company {p.company!r}, auth {p.auth}, "
-                                         f"pricing {p.pricing_mode}")]
+    items = [
+        CheckItem(
+            "endpoint", True, f"{p.base_url} company {p.company!r}, auth {p.auth}, pricing {p.pricing_mode}"
+        )
+    ]
     for key in _services(erp):
         try:
             erp.services.proxy(key)

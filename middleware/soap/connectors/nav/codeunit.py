@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -29,21 +29,32 @@ class Pending:
 
     def result(self) -> NavAmounts:
         """Wait for both answers (a fault of either is raised here)."""
-        return NavAmounts.computed(Decimal(self.price.result()), Decimal(self.discount.result()), self.quantity)
+        return NavAmounts.computed(
+            Decimal(self.price.result()), Decimal(self.discount.result()), self.quantity
+        )
 
 
 class CodeunitPricer:
     """GetSalesPrice / GetSalesDiscount for every NAV line of every requested line, at most N at a time."""
 
-    def __init__(self, profile: NavProfile, call: Callable[..., Any], pool: ThreadPoolExecutor,
-                 item_vat: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        profile: NavProfile,
+        call: Callable[..., Any],
+        pool: ThreadPoolExecutor,
+        item_vat: Callable[[str], str],
+    ) -> None:
         self.profile, self.call, self.pool, self.item_vat = profile, call, pool, item_vat
 
     def _args(self, customer: str, item_no: str, variant: str, qty: Decimal) -> dict[str, Any]:
         p = self.profile.params
         args: dict[str, Any] = {
-            p["customer"]: customer, p["date"]: datetime.now(UTC).date(), p["item"]: item_no,
-            p["quantity"]: qty, p["uom"]: self.profile.uom, p["campaign"]: self.profile.campaign,
+            p["customer"]: customer,
+            p["date"]: datetime.now(UTC).date(),
+            p["item"]: item_no,
+            p["quantity"]: qty,
+            p["uom"]: self.profile.uom,
+            p["campaign"]: self.profile.campaign,
         }
         if p["variant"]:
             args[p["variant"]] = variant
@@ -57,7 +68,9 @@ class CodeunitPricer:
         disc = self.pool.submit(self.call, "pricing_codeunit", self.profile.discount_function, **args)
         return Pending(price, disc, qty)
 
-    def price(self, facts: CustomerFacts, lines: Sequence[PriceRequestLine], options: OptionMap) -> list[LinePrice]:
+    def price(
+        self, facts: CustomerFacts, lines: Sequence[PriceRequestLine], options: OptionMap
+    ) -> list[LinePrice]:
         """Every line priced; a line NAV refuses carries NAV's reason as its status."""
         started: list[tuple[PriceRequestLine, LinePlan | LinePrice, Any]] = []
         for line in lines:
@@ -65,14 +78,18 @@ class CodeunitPricer:
                 plan = options.plan(line.sku, line.configuration)
                 qty = Decimal(line.quantity)
                 main = self._amounts(facts.no, line.sku, plan.variant, qty)
-                charges = [(c, self._amounts(facts.no, c.item_no, "", qty if c.basis == "per_unit" else Decimal(1)))
-                           for c in plan.charges]
+                charges = [
+                    (c, self._amounts(facts.no, c.item_no, "", qty if c.basis == "per_unit" else Decimal(1)))
+                    for c in plan.charges
+                ]
                 vat = self.pool.submit(self.item_vat, line.sku)
                 started.append((line, plan, (main, charges, vat)))
             except OptionError as exc:
                 started.append((line, failed(line, LineStatus.INVALID_CONFIGURATION, str(exc)), None))
-        return [done if isinstance(done, LinePrice) else self._finish(facts, line, futures)
-                for line, done, futures in started]
+        return [
+            done if isinstance(done, LinePrice) else self._finish(facts, line, futures)
+            for line, done, futures in started
+        ]
 
     def _finish(self, facts: CustomerFacts, line: PriceRequestLine, futures: Any) -> LinePrice:
         main, charges, vat = futures
@@ -92,5 +109,7 @@ class CodeunitPricer:
                 return failed(line, LineStatus.INVALID_CONFIGURATION, exc.reason)
         rate = self.profile.vat_rate(facts.vat_group, vat.result())
         if rate is None:
-            raise ErpRejected("VAT_SETUP", f"no VAT rate for {facts.vat_group}/{vat.result()} in [nav.tax.rates]")
+            raise ErpRejected(
+                "VAT_SETUP", f"no VAT rate for {facts.vat_group}/{vat.result()} in [nav.tax.rates]"
+            )
         return compose(line, amounts, priced, rate, facts.prices_include_tax)

@@ -40,14 +40,20 @@ class NavErp:
         self.profile = NavProfile.from_config(config)
         p = self.profile
         self.capabilities = ErpCapabilities(
-            batch_prices=p.pricing_mode == "quote", max_concurrent_calls=p.max_concurrent_calls,
-            lookup_by_order_number=True, modified_since_listing=False, status_push=False,
+            batch_prices=p.pricing_mode == "quote",
+            max_concurrent_calls=p.max_concurrent_calls,
+            lookup_by_order_number=True,
+            modified_since_listing=False,
+            status_push=False,
         )
         self.endpoint = p.base_url
         size = max(config.pool_size, p.max_concurrent_calls)
         self.session: requests.Session = (
-            NtlmSessionPool(config, size) if p.auth == "ntlm"
-            else make_session(ConnectorConfig(username=config.username, password=config.password, pool_size=size))
+            NtlmSessionPool(config, size)
+            if p.auth == "ntlm"
+            else make_session(
+                ConnectorConfig(username=config.username, password=config.password, pool_size=size)
+            )
         )
         self.recorder = MessageRecorder(config, (p.order_number_field,))
         self.services = NavServices(p, config, self.session, self.recorder)
@@ -100,7 +106,9 @@ class NavErp:
             from ....domain.pricing import LineStatus
             from .pricing import failed
 
-            blocked = [failed(ln, LineStatus.BLOCKED, f"Customer {erp_customer_no} is blocked") for ln in lines]
+            blocked = [
+                failed(ln, LineStatus.BLOCKED, f"Customer {erp_customer_no} is blocked") for ln in lines
+            ]
             return ErpPriceAnswer(currency, facts.prices_include_tax, None, tuple(blocked))
         priced = self.codeunit.price(facts, lines, self.profile.options)
         return ErpPriceAnswer(currency, facts.prices_include_tax, None, tuple(priced))
@@ -122,7 +130,9 @@ class NavErp:
             rec = read_record(self.services.call, "sales_order", erp_order_number)
             invoice_filter = filters(Order_No=quoted(erp_order_number))
         else:
-            found = self.listing.read("sales_order", filters(**{p.order_number_field: quoted(order_number or "")}), 1)
+            found = self.listing.read(
+                "sales_order", filters(**{p.order_number_field: quoted(order_number or "")}), 1
+            )
             rec = found[0] if found else None
             invoice_filter = filters(**{p.posted_order_number_field: quoted(order_number or "")})
         if rec is not None:

@@ -40,7 +40,9 @@ class OrderListing:
             result = result.get(self.entity(key))
         return list(result or [])
 
-    def chunk(self, key: str, flt: Filter, size: int, bookmark: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    def chunk(
+        self, key: str, flt: Filter, size: int, bookmark: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
         """Records and the next bookmark (the last record's Key), None once a short page came back."""
         rows = self.read(key, flt, size, bookmark or None)
         return rows, (str(rows[-1]["Key"]) if len(rows) == size and rows else None)

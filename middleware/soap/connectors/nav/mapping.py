@@ -71,8 +71,12 @@ def order_to_nav(order: NewOrder, customer_no: str, profile: NavProfile, fields:
         "Sell_to_Customer_No": customer_no,
         profile.order_number_field: order.order_number,
         "Order_Date": order.placed_at.astimezone(UTC).date(),
-        "Ship_to_Name": a.name, "Ship_to_Address": a.street, "Ship_to_Address_2": a.street2 or None,
-        "Ship_to_Post_Code": a.postal_code, "Ship_to_City": a.city, "Ship_to_Country_Region_Code": a.country,
+        "Ship_to_Name": a.name,
+        "Ship_to_Address": a.street,
+        "Ship_to_Address_2": a.street2 or None,
+        "Ship_to_Post_Code": a.postal_code,
+        "Ship_to_City": a.city,
+        "Ship_to_Country_Region_Code": a.country,
     }
     rows = []
     for line in order.lines:
@@ -101,7 +105,9 @@ def _configuration(options: OptionMap, sku: str, variant: str, texts: list[str])
             continue
         if opt.variant and parts:
             want = parts.pop(0)
-            chosen.update({code: v.code for v in opt.values if opt.variant_code(v.code) == want})
+            match = next((v.code for v in opt.values if opt.variant_code(v.code) == want), None)
+            if match is not None:
+                chosen[code] = match
         elif opt.text == "comment" and texts:
             chosen[code] = texts.pop(0)
     return Configuration.of(chosen)
@@ -124,12 +130,20 @@ def order_lines(rows: list[Record], profile: NavProfile, bus: str) -> tuple[ErpO
         sku, qty = str(main.get("No")), dec(main.get("Quantity"))
         amount = dec(main.get("Line_Amount")) + sum((dec(c.get("Line_Amount")) for c in charges), ZERO)
         rate = profile.vat_rate(bus, str(main.get("VAT_Prod_Posting_Group") or "")) or ZERO
-        out.append(ErpOrderLine(
-            line_no=int(main.get("Line_No") or 0), sku=sku, quantity=qty,
-            configuration=_configuration(profile.options, sku, str(main.get("Variant_Code") or ""), texts),
-            unit_price=round_money(amount / qty) if qty else ZERO, net_amount=amount, tax_rate=rate,
-            tax_amount=round_money(amount * rate / 100),
-        ))
+        out.append(
+            ErpOrderLine(
+                line_no=int(main.get("Line_No") or 0),
+                sku=sku,
+                quantity=qty,
+                configuration=_configuration(
+                    profile.options, sku, str(main.get("Variant_Code") or ""), texts
+                ),
+                unit_price=round_money(amount / qty) if qty else ZERO,
+                net_amount=amount,
+                tax_rate=rate,
+                tax_amount=round_money(amount * rate / 100),
+            )
+        )
     return tuple(out)
 
 
@@ -152,7 +166,8 @@ def order_from_nav(rec: Record, profile: NavProfile) -> ErpOrder:
         status=_status(rec, rows, profile),
         lines=order_lines(rows, profile, str(rec.get("VAT_Bus_Posting_Group") or "")),
         invoice_discount=sum((dec(r.get("Inv_Discount_Amount")) for r in rows), ZERO),
-        net=dec(first.get("Total_Amount_Excl_VAT")), tax=dec(first.get("Total_VAT_Amount")),
+        net=dec(first.get("Total_Amount_Excl_VAT")),
+        tax=dec(first.get("Total_VAT_Amount")),
         gross=dec(first.get("Total_Amount_Incl_VAT")),
         last_modified=_at(rec.get("Order_Date")),
         prices_include_tax=bool(rec.get("Prices_Including_VAT")),
@@ -168,8 +183,14 @@ def invoice_from_nav(rec: Record, profile: NavProfile) -> ErpOrder:
         order_number=rec.get(profile.posted_order_number_field) or None,
         erp_customer_no=str(rec.get("Sell_to_Customer_No") or ""),
         currency=str(rec.get("Currency_Code") or profile.currency),
-        status=OrderStatus.INVOICED, lines=(), invoice_discount=ZERO, net=net, tax=gross - net, gross=gross,
+        status=OrderStatus.INVOICED,
+        lines=(),
+        invoice_discount=ZERO,
+        net=net,
+        tax=gross - net,
+        gross=gross,
         last_modified=_at(rec.get("Posting_Date")),
         prices_include_tax=bool(rec.get("Prices_Including_VAT")),
-        tracking_no=rec.get("Package_Tracking_No") or None, invoice_no=str(rec.get("No") or "") or None,
+        tracking_no=rec.get("Package_Tracking_No") or None,
+        invoice_no=str(rec.get("No") or "") or None,
     )

@@ -11,8 +11,20 @@ from ....domain.catalog import OptionKind, OptionValue, ProductOption
 from ....domain.configuration import Configuration
 from ....errors import ConfigError
 
-OPTION_KEYS = {"label", "kind", "required", "values", "max_length", "variant", "variant_codes",
-               "per_unit_item", "per_line_item", "per_unit_code", "per_line_code", "text"}
+OPTION_KEYS = {
+    "label",
+    "kind",
+    "required",
+    "values",
+    "max_length",
+    "variant",
+    "variant_codes",
+    "per_unit_item",
+    "per_line_item",
+    "per_unit_code",
+    "per_line_code",
+    "text",
+}
 
 
 class OptionError(ValueError):
@@ -77,13 +89,18 @@ def _option(code: str, raw: Mapping[str, Any]) -> NavOption:
     if text not in ("", "comment", "description"):
         raise ConfigError(f"{where} text", "must be comment, description or empty")
     return NavOption(
-        code=code, label=str(raw.get("label", code)), kind=OptionKind(kind), required=bool(raw.get("required")),
+        code=code,
+        label=str(raw.get("label", code)),
+        kind=OptionKind(kind),
+        required=bool(raw.get("required")),
         values=tuple(OptionValue(str(k), str(v)) for k, v in values.items()),
         max_length=int(raw["max_length"]) if "max_length" in raw else None,
         variant=bool(raw.get("variant", False)),
         variant_codes={str(k): str(v) for k, v in dict(raw.get("variant_codes", {})).items()},
-        per_unit_item=str(raw.get("per_unit_item", "")), per_line_item=str(raw.get("per_line_item", "")),
-        per_unit_code=str(raw.get("per_unit_code", code)), per_line_code=str(raw.get("per_line_code", f"{code}_setup")),
+        per_unit_item=str(raw.get("per_unit_item", "")),
+        per_line_item=str(raw.get("per_line_item", "")),
+        per_unit_code=str(raw.get("per_unit_code", code)),
+        per_line_code=str(raw.get("per_line_code", f"{code}_setup")),
         text=text,
     )
 
@@ -132,7 +149,9 @@ class OptionMap:
             raise OptionError(f"Item {sku} has no option '{code}'")
         allowed = entry[code] or tuple(v.code for v in opt.values)
         if opt.kind is OptionKind.SELECT and value not in allowed:
-            raise OptionError(f"Value '{value}' is not allowed for option '{code}' (allowed: {', '.join(allowed)})")
+            raise OptionError(
+                f"Value '{value}' is not allowed for option '{code}' (allowed: {', '.join(allowed)})"
+            )
         if opt.max_length is not None and len(value) > opt.max_length:
             raise OptionError(f"Option '{code}' is longer than {opt.max_length} characters")
         return opt
@@ -154,8 +173,10 @@ class OptionMap:
                 continue
             if opt.variant:
                 variant.append(opt.variant_code(value))
-            for item, basis, surcharge in ((opt.per_unit_item, "per_unit", opt.per_unit_code),
-                                           (opt.per_line_item, "per_line", opt.per_line_code)):
+            for item, basis, surcharge in (
+                (opt.per_unit_item, "per_unit", opt.per_unit_code),
+                (opt.per_line_item, "per_line", opt.per_line_code),
+            ):
                 if item:
                     charges.append(Charge(item.format(sku=sku, value=value), basis, surcharge))
             if opt.text == "comment":
@@ -175,6 +196,8 @@ def nav_rows(sku: str, quantity: int, plan: LinePlan, line_type: str = "Item") -
         main["Description"] = plan.description
     rows = [main]
     for c in plan.charges:
-        rows.append({"Type": line_type, "No": c.item_no, "Quantity": qty if c.basis == "per_unit" else Decimal(1)})
+        rows.append(
+            {"Type": line_type, "No": c.item_no, "Quantity": qty if c.basis == "per_unit" else Decimal(1)}
+        )
     rows += [{"Type": "_blank_", "Description": text} for text in plan.comments]
     return rows

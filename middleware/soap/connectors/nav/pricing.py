@@ -52,10 +52,11 @@ def compose(
     )
     unit_lines = [main] + [a for _, a in per_unit]
     discount_total = sum((a.discount_amount for a in unit_lines), ZERO)
-    discounts = ()
+    discounts: tuple[Adjustment, ...] = ()
     if discount_total:
-        discounts = (Adjustment("line_discount", "percent", main.discount_percent,
-                                round_money(discount_total / qty)),)
+        discounts = (
+            Adjustment("line_discount", "percent", main.discount_percent, round_money(discount_total / qty)),
+        )
     amount = sum((a.line_amount for a in [main] + [a for _, a in charges]), ZERO)
     if prices_include_tax:
         tax = round_money(amount * rate / (HUNDRED + rate))
@@ -64,8 +65,16 @@ def compose(
         tax = round_money(amount * rate / HUNDRED)
         net, gross = amount, amount + tax
     return LinePrice(
-        sku=line.sku, quantity=line.quantity, configuration=line.configuration, status=LineStatus.OK,
-        base_unit_price=main.unit_price, surcharges=surcharges, discounts=discounts,
+        sku=line.sku,
+        quantity=line.quantity,
+        configuration=line.configuration,
+        status=LineStatus.OK,
+        base_unit_price=main.unit_price,
+        surcharges=surcharges,
+        discounts=discounts,
         net_unit_price=round_money(sum((a.line_amount for a in unit_lines), ZERO) / qty),
-        net_amount=net, tax_rate=rate, tax_amount=tax, gross_amount=gross,
+        net_amount=net,
+        tax_rate=rate,
+        tax_amount=tax,
+        gross_amount=gross,
     )

@@ -29,10 +29,28 @@ PARAMS = {
     "campaign": "campaignCode",
     "variant": "",
 }
-STATUS_MAP = {"Open": "accepted", "Released": "released", "Pending_Approval": "on_hold",
-              "Pending_Prepayment": "on_hold"}
-NAV_KEYS = {"base_url", "company", "auth", "currency", "max_concurrent_calls", "wsdl_dir", "services",
-            "pricing", "orders", "tax", "customers", "catalog", "options", "item_options"}
+STATUS_MAP = {
+    "Open": "accepted",
+    "Released": "released",
+    "Pending_Approval": "on_hold",
+    "Pending_Prepayment": "on_hold",
+}
+NAV_KEYS = {
+    "base_url",
+    "company",
+    "auth",
+    "currency",
+    "max_concurrent_calls",
+    "wsdl_dir",
+    "services",
+    "pricing",
+    "orders",
+    "tax",
+    "customers",
+    "catalog",
+    "options",
+    "item_options",
+}
 
 
 def table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
@@ -71,7 +89,9 @@ def _names(data: Mapping[str, Any], key: str, where: str, defaults: dict[str, st
     given = table(data, key, where)
     unknown = sorted(set(given) - set(defaults))
     if unknown:
-        raise ConfigError(f"profile [{where}.{key}] {unknown[0]}", f"unknown key (known: {', '.join(defaults)})")
+        raise ConfigError(
+            f"profile [{where}.{key}] {unknown[0]}", f"unknown key (known: {', '.join(defaults)})"
+        )
     return {k: text(given, k, f"{where}.{key}", v) for k, v in defaults.items()}
 
 
@@ -138,18 +158,27 @@ class NavProfile:
         """Validate `[nav]`; MIDDLEWARE_ERP_ENDPOINT overrides base_url."""
         nav = table(config.profile, "nav", "profile")
         if not nav:
-            raise ConfigError("profile [nav]", "missing: the NAV connector needs a profile (MIDDLEWARE_ERP_PROFILE)")
+            raise ConfigError(
+                "profile [nav]", "missing: the NAV connector needs a profile (MIDDLEWARE_ERP_PROFILE)"
+            )
         unknown = sorted(set(nav) - NAV_KEYS)
         if unknown:
             raise ConfigError(f"profile [nav] {unknown[0]}", "unknown key")
         base = (config.endpoint or text(nav, "base_url", "nav")).rstrip("/")
         if not base.startswith(("http://", "https://")):
             raise ConfigError("profile [nav] base_url", "must be an http(s) URL")
-        pricing, orders, tax = table(nav, "pricing", "nav"), table(nav, "orders", "nav"), table(nav, "tax", "nav")
+        pricing, orders, tax = (
+            table(nav, "pricing", "nav"),
+            table(nav, "orders", "nav"),
+            table(nav, "tax", "nav"),
+        )
         customers, catalog = table(nav, "customers", "nav"), table(nav, "catalog", "nav")
         rates, default_rate = _rates(tax)
         order_field = text(orders, "order_number_field", "nav.orders", "External_Document_No")
-        status_map = {**STATUS_MAP, **{str(k): str(v) for k, v in table(orders, "status_map", "nav.orders").items()}}
+        status_map = {
+            **STATUS_MAP,
+            **{str(k): str(v) for k, v in table(orders, "status_map", "nav.orders").items()},
+        }
         return cls(
             base_url=base,
             company=text(nav, "company", "nav"),
@@ -176,6 +205,8 @@ class NavProfile:
             shop_id_field=text(customers, "shop_id_field", "nav.customers", ""),
             item_filter={str(k): str(v) for k, v in table(catalog, "item_filter", "nav.catalog").items()},
             page_size=number(catalog, "page_size", "nav.catalog", 100, 1, 1000),
-            options=OptionMap(parse_options(table(nav, "options", "nav")),
-                              parse_item_options(table(nav, "item_options", "nav"))),
+            options=OptionMap(
+                parse_options(table(nav, "options", "nav")),
+                parse_item_options(table(nav, "item_options", "nav")),
+            ),
         )

@@ -35,8 +35,12 @@ def _dec(value: Any) -> Decimal:
 
 
 def _amounts(row: dict[str, Any]) -> NavAmounts:
-    return NavAmounts(_dec(row.get("Unit_Price")), _dec(row.get("Line_Discount_Percent")),
-                      _dec(row.get("Line_Discount_Amount")), _dec(row.get("Line_Amount")))
+    return NavAmounts(
+        _dec(row.get("Unit_Price")),
+        _dec(row.get("Line_Discount_Percent")),
+        _dec(row.get("Line_Discount_Amount")),
+        _dec(row.get("Line_Amount")),
+    )
 
 
 class QuotePricer:
@@ -62,10 +66,14 @@ class QuotePricer:
         while plans:
             segments, rows = self._layout(lines, plans)
             try:
-                quote = self.call("sales_quote", "Create", SalesQuote={
-                    "Sell_to_Customer_No": customer,
-                    "SalesLines": {self.profile.quote_line_entity: rows},
-                })
+                quote = self.call(
+                    "sales_quote",
+                    "Create",
+                    SalesQuote={
+                        "Sell_to_Customer_No": customer,
+                        "SalesLines": {self.profile.quote_line_entity: rows},
+                    },
+                )
             except ErpRejected as exc:
                 culprit = self._culprit(exc, lines, plans)
                 if culprit is None:
@@ -82,7 +90,9 @@ class QuotePricer:
         self.housekeeping()
         return [answers[i] for i in range(len(lines))], incl
 
-    def _layout(self, lines: Sequence[PriceRequestLine], plans: dict[int, LinePlan]) -> tuple[list[Segment], list[dict[str, Any]]]:
+    def _layout(
+        self, lines: Sequence[PriceRequestLine], plans: dict[int, LinePlan]
+    ) -> tuple[list[Segment], list[dict[str, Any]]]:
         segments, rows, priced = [], [], 0  # positions count priced lines only (text lines carry no price)
         for i, plan in plans.items():
             segments.append(Segment(i, plan, priced, 1 + len(plan.charges)))
@@ -91,7 +101,9 @@ class QuotePricer:
         return segments, rows
 
     @staticmethod
-    def _culprit(exc: ErpRejected, lines: Sequence[PriceRequestLine], plans: dict[int, LinePlan]) -> int | None:
+    def _culprit(
+        exc: ErpRejected, lines: Sequence[PriceRequestLine], plans: dict[int, LinePlan]
+    ) -> int | None:
         """The requested line whose item or charge item NAV named in its fault (the whole Create failed)."""
         if exc.code not in QUOTE_FAULTS:
             return None
@@ -101,7 +113,9 @@ class QuotePricer:
                 return i
         return None
 
-    def _read(self, quote: dict[str, Any], lines: Sequence[PriceRequestLine], segments: list[Segment]) -> dict[int, LinePrice]:
+    def _read(
+        self, quote: dict[str, Any], lines: Sequence[PriceRequestLine], segments: list[Segment]
+    ) -> dict[int, LinePrice]:
         box = quote.get("SalesLines") or {}
         rows = [r for r in box.get(self.profile.quote_line_entity) or [] if r.get("Type") != "_blank_"]
         incl = bool(quote.get("Prices_Including_VAT"))
@@ -114,7 +128,8 @@ class QuotePricer:
             if rate is None:
                 raise ErpRejected("VAT_SETUP", f"no VAT rate for {bus}/{main.get('VAT_Prod_Posting_Group')}")
             charges: list[tuple[Charge, NavAmounts]] = [
-                (c, _amounts(r)) for c, r in zip(seg.plan.charges, charge_rows, strict=True)]
+                (c, _amounts(r)) for c, r in zip(seg.plan.charges, charge_rows, strict=True)
+            ]
             out[seg.index] = compose(lines[seg.index], _amounts(main), charges, rate, incl)
         return out
 

@@ -10,7 +10,9 @@ import requests
 import zeep
 from zeep.helpers import serialize_object
 
+from ....errors import ConfigError
 from ....ports.erp import ConnectorConfig
+from ..shared.errors import http_status_error
 from ..shared.recording import MessageRecorder, ZeepRecordingPlugin
 from .faults import nav_errors
 from .profile import NavProfile
@@ -23,15 +25,22 @@ CODEUNITS = {"pricing_codeunit"}
 class NavServices:
     """zeep clients for the profile's services; `call` returns plain dicts/lists (serialized zeep objects)."""
 
-    def __init__(self, profile: NavProfile, config: ConnectorConfig, session: requests.Session,
-                 recorder: MessageRecorder) -> None:
+    def __init__(
+        self,
+        profile: NavProfile,
+        config: ConnectorConfig,
+        session: requests.Session,
+        recorder: MessageRecorder,
+    ) -> None:
         self.profile, self.session = profile, session
         self.transport = zeep.Transport(
-            session=session, timeout=config.connect_timeout + config.read_timeout,
+            session=session,
+            timeout=config.connect_timeout + config.read_timeout,
             operation_timeout=(config.connect_timeout, config.read_timeout),
         )
-        self.settings = zeep.Settings(strict=True, forbid_dtd=True, forbid_entities=True, forbid_external=True,
-                                      xml_huge_tree=False)
+        self.settings = zeep.Settings(
+            strict=True, forbid_dtd=True, forbid_entities=True, forbid_external=True, xml_huge_tree=False
+        )
         self.plugins = [ZeepRecordingPlugin(recorder)]
         self._proxies: dict[str, Any] = {}
         self._clients: dict[str, zeep.Client] = {}
@@ -68,11 +77,26 @@ class NavServices:
             client = self._clients.get(key)
         if client is None:
             with nav_errors(f"{self.name(key)} WSDL"):
-                client = zeep.Client(wsdl=self.wsdl_location(key), transport=self.transport,
-                                     settings=self.settings, plugins=self.plugins)
+                client = self._load(key)
             with self._lock:
                 self._clients[key] = client
         return client
+
+    def _load(self, key: str) -> zeep.Client:
+        try:
+            return zeep.Client(
+                wsdl=self.wsdl_location(key),
+                transport=self.transport,
+                settings=self.settings,
+                plugins=self.plugins,
+            )
+        except requests.HTTPError as exc:  # zeep's WSDL fetch raises for 401, 404, 503
+            status = exc.response.status_code if exc.response is not None else 0
+            raise http_status_error(f"{self.name(key)} WSDL", status) from None
+        except requests.RequestException:
+            raise  # transport problems: nav_errors maps them
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"profile [nav.services] {key}", f"cannot load its WSDL ({exc})") from None
 
     def proxy(self, key: str) -> Any:
         """The service proxy bound to the profile's URL (not the WSDL's own address)."""

@@ -56,7 +56,7 @@ class NtlmSessionPool(requests.Session):
             self._all.append(inner)
             self._idle.put(inner)
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         """Run one request on a borrowed single-connection session."""
         inner = self._idle.get()
         try:
