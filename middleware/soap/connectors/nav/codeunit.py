@@ -62,24 +62,36 @@ class CodeunitPricer:
             raise OptionError("the pricing codeunit has no variant parameter ([nav.pricing.params] variant)")
         return args
 
-    def _amounts(self, customer: str, item_no: str, variant: str, qty: Decimal) -> Pending:
-        args = self._args(customer, item_no, variant, qty)
-        price = self.pool.submit(self.call, "pricing_codeunit", self.profile.price_function, **args)
-        disc = self.pool.submit(self.call, "pricing_codeunit", self.profile.discount_function, **args)
-        return Pending(price, disc, qty)
+    def _amounts(
+        self, customer: str, item_no: str, variant: str, qty: Decimal, asked: dict[Any, Pending]
+    ) -> Pending:
+        """Both calls for one NAV line; the same question twice in a request is asked once."""
+        key = (item_no, variant, qty)
+        if key not in asked:
+            args = self._args(customer, item_no, variant, qty)
+            price = self.pool.submit(self.call, self.profile.price_function, **args)
+            disc = self.pool.submit(self.call, self.profile.discount_function, **args)
+            asked[key] = Pending(price, disc, qty)
+        return asked[key]
 
     def price(
         self, facts: CustomerFacts, lines: Sequence[PriceRequestLine], options: OptionMap
     ) -> list[LinePrice]:
         """Every line priced; a line NAV refuses carries NAV's reason as its status."""
         started: list[tuple[PriceRequestLine, LinePlan | LinePrice, Any]] = []
+        asked: dict[Any, Pending] = {}
         for line in lines:
             try:
                 plan = options.plan(line.sku, line.configuration)
                 qty = Decimal(line.quantity)
-                main = self._amounts(facts.no, line.sku, plan.variant, qty)
+                main = self._amounts(facts.no, line.sku, plan.variant, qty, asked)
                 charges = [
-                    (c, self._amounts(facts.no, c.item_no, "", qty if c.basis == "per_unit" else Decimal(1)))
+                    (
+                        c,
+                        self._amounts(
+                            facts.no, c.item_no, "", qty if c.basis == "per_unit" else Decimal(1), asked
+                        ),
+                    )
                     for c in plan.charges
                 ]
                 vat = self.pool.submit(self.item_vat, line.sku)

@@ -26,6 +26,7 @@ from ..shared.recording import MessageRecorder
 from . import mapping as m
 from .check import run_check
 from .codeunit import CodeunitPricer
+from .codeunit_call import CodeunitCall
 from .listing import OrderListing, filters, quoted
 from .lookups import CustomerFacts, TtlCache, read_record
 from .profile import NavProfile
@@ -60,7 +61,15 @@ class NavErp:
         self.pool = ThreadPoolExecutor(max_workers=p.max_concurrent_calls, thread_name_prefix="nav-call")
         self.customers = TtlCache(60.0)
         self.item_groups = TtlCache(600.0)
-        self.codeunit = CodeunitPricer(p, self.services.call, self.pool, self._item_vat)
+        fast = CodeunitCall(
+            self.services.url("pricing_codeunit"),
+            self.services.wsdl_location("pricing_codeunit"),
+            self.services.namespace("pricing_codeunit"),
+            self.session,
+            (config.connect_timeout, config.read_timeout),
+            self.recorder,
+        )
+        self.codeunit = CodeunitPricer(p, fast, self.pool, self._item_vat)
         self.quotes = QuotePricer(p, self.services.call)
         self.listing = OrderListing(p, self.services.call)
         self._closed = threading.Event()
