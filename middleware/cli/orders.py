@@ -67,9 +67,11 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_worker(args: argparse.Namespace) -> int:
     """Run the background components (delivery worker, scheduler) until SIGINT or SIGTERM."""
-    from .serve import configure_logging, schema_is_current
+    from .serve import configure_logging, schema_is_current, secrets_are_safe
 
     settings = Settings.from_env()
+    if not secrets_are_safe(settings):
+        return 2
     configure_logging(settings)
     if not schema_is_current(settings):
         return 2
