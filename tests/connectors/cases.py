@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from erpsim import SimulatorServer
 from erpsim.config import SimConfig
+from tests.nav.conformance import nav_cases
 
 USERNAME = "conformance-user"
 PASSWORD = "conformance-Secret-4711"  # asserted never to appear in output
@@ -59,4 +60,5 @@ def reference_profile(sim: RunningErp) -> str:
 
 CASES: list[ConnectorCase] = [
     ConnectorCase("reference", "reference", reference_erp, reference_profile),
+    *nav_cases(ConnectorCase),
 ]

@@ -123,7 +123,14 @@ class NavErp:
         return ErpPriceAnswer(currency, facts.prices_include_tax, None, tuple(priced))
 
     def create_sales_order(self, order: NewOrder, erp_customer_no: str) -> ErpOrder:
-        """Create on the SalesOrder page with its lines; the shop's number in `order_number_field`."""
+        """Create on the SalesOrder page with its lines, the shop's number in `order_number_field`.
+
+        NAV does not keep that field unique, so an order already there (a retry after an unknown outcome)
+        is looked up with ReadMultiple first and adopted instead of created twice.
+        """
+        existing = self.get_sales_order(order_number=order.order_number)
+        if existing is not None:
+            return existing
         fields = self.services.fields("sales_order")
         record = m.order_to_nav(order, erp_customer_no, self.profile, fields)
         return m.order_from_nav(self.services.call("sales_order", "Create", SalesOrder=record), self.profile)
