@@ -7,19 +7,25 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
 
+from erpsim.app import _reply
+from erpsim.config import SimConfig
+from erpsim.nav.app import NavOptions, NavSimulator
 from erpsim.nav.pages import SALES_ORDER
 from erpsim.nav.wsdl import page_wsdl, schema_of
+from erpsim.server import SimulatorServer
+from erpsim.soap import envelope, parse_envelope
 from middleware.domain.configuration import Configuration
 from middleware.domain.orders import Address, NewOrder, OrderLine, OrderTotals
 from middleware.domain.pricing import PriceRequestLine
 from middleware.errors import ErpError
 from middleware.ports.erp import ErpMessage
 from middleware.soap.connectors.nav.connector import NavErp
-from tests.nav.helpers import CONTRACTS, NavServer, connector_config, profile
+from tests.nav.helpers import CONTRACTS, PASSWORD, USERS, NavServer, connector_config, profile
 
 pytestmark = pytest.mark.skipif(not CONTRACTS.is_dir(), reason="../shared/erp-contracts/nav is absent")
 WSDL = "http://schemas.xmlsoap.org/wsdl/"
@@ -75,9 +81,38 @@ def wsdl_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
+SO_NS = "urn:microsoft-dynamics-schemas/page/salesorder"
+CANNED = {  # what the Italian SalesOrder page answers (valid against its real schema)
+    "Read": f'<Read_Result xmlns="{SO_NS}"/>',
+    "ReadMultiple": f'<ReadMultiple_Result xmlns="{SO_NS}"/>',
+    "Create": f'<Create_Result xmlns="{SO_NS}"><SalesOrder><Key>36;SVQ=;1;</Key><No>SO-IT-1</No>'
+    f"<{ITALIAN_ORDER_FIELD}>WEB-IT-1</{ITALIAN_ORDER_FIELD}></SalesOrder></Create_Result>",
+}
+
+
+class ItalianNav(NavSimulator):
+    """The NAV dialect, except that SalesOrder is the Italian page 42 (answers canned, requests kept)."""
+
+    def _nav_soap(self, environ: dict[str, Any], start_response: Any, kind: str, name: str) -> Any:
+        if name != "SalesOrder":
+            return super()._nav_soap(environ, start_response, kind, name)
+        _, request = parse_envelope(environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)))
+        answer = etree.fromstring(CANNED[etree.QName(request).localname])
+        return _reply(start_response, "200 OK", envelope(answer), "text/xml; charset=utf-8")
+
+
 @pytest.fixture
-def sent(nav: NavServer, wsdl_dir: Path) -> Iterator[list[ErpMessage]]:
-    """Every envelope an Italian-profile connector sends (built from the real WSDLs, sent to the dialect)."""
+def italian() -> Iterator[NavServer]:
+    sim = ItalianNav(SimConfig(username=USERS["basic"], password=PASSWORD), nav=NavOptions())
+    server = SimulatorServer(app=sim)
+    yield NavServer(server, sim, "basic")
+    server.stop()
+
+
+@pytest.fixture
+def sent(italian: NavServer, wsdl_dir: Path) -> Iterator[list[ErpMessage]]:
+    """Every envelope an Italian-profile connector sends (built from the real WSDLs)."""
+    nav = italian
     prof = profile(nav, "codeunit", wsdl_dir=str(wsdl_dir))
     prof["nav"]["orders"].update(order_number_field=ITALIAN_ORDER_FIELD)
     prof["nav"]["pricing"]["params"]["variant"] = ""  # the real GetSalesPrice has six parameters
@@ -103,7 +138,7 @@ def sent(nav: NavServer, wsdl_dir: Path) -> Iterator[list[ErpMessage]]:
         try:
             action()
         except ErpError:
-            pass  # the dialect's own page has other fields; only what was sent matters here
+            pass  # only what was sent matters here
     erp.close()
     yield [msg for msg in messages if msg.kind == "request"]
 
