@@ -105,7 +105,8 @@ POSTED_INVOICE = Page(
     "PostedSalesInvoice",
     _f(
         "Key No Sell_to_Customer_No Sell_to_Customer_Name Order_No External_Document_No "
-        "Posting_Date:date Order_Date:date Currency_Code Prices_Including_VAT:boolean Package_Tracking_No "
+        "Posting_Date:date Order_Date:date Currency_Code Prices_Including_VAT:boolean VAT_Bus_Posting_Group "
+        "Package_Tracking_No "
         "Amount:decimal Amount_Including_VAT:decimal"
     ),
     lines=_line("Posted_Sales_Invoice_Line"),

@@ -136,6 +136,7 @@ def invoice_record(o: SalesOrder, catalog: Catalog) -> Record:
         "Order_Date": o.order_date,
         "Currency_Code": "" if o.currency == "EUR" else o.currency,
         "Prices_Including_VAT": o.prices_incl_vat,
+        "VAT_Bus_Posting_Group": customer.vat_group if customer else None,
         "Package_Tracking_No": o.tracking_no,
         "Amount": o.amount,
         "Amount_Including_VAT": o.amount_incl_vat,

@@ -178,14 +178,16 @@ def order_from_nav(rec: Record, profile: NavProfile) -> ErpOrder:
 def invoice_from_nav(rec: Record, profile: NavProfile) -> ErpOrder:
     """A posted sales invoice as the invoiced state of the order it came from (Order_No)."""
     net, gross = dec(rec.get("Amount")), dec(rec.get("Amount_Including_VAT"))
+    rows = list((rec.get(profile.invoice_lines_part) or {}).get(profile.invoice_line_entity) or [])
+    bus = str(rec.get("VAT_Bus_Posting_Group") or "")
     return ErpOrder(
         erp_order_number=str(rec.get("Order_No") or ""),
         order_number=rec.get(profile.posted_order_number_field) or None,
         erp_customer_no=str(rec.get("Sell_to_Customer_No") or ""),
         currency=str(rec.get("Currency_Code") or profile.currency),
         status=OrderStatus.INVOICED,
-        lines=(),
-        invoice_discount=ZERO,
+        lines=order_lines(rows, profile, bus),
+        invoice_discount=sum((dec(r.get("Inv_Discount_Amount")) for r in rows), ZERO),
         net=net,
         tax=gross - net,
         gross=gross,

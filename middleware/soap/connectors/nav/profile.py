@@ -131,6 +131,8 @@ class NavProfile:
     posted_order_number_field: str = "External_Document_No"
     line_entity: str = "Sales_Order_Line"
     quote_line_entity: str = "Sales_Quote_Line"
+    invoice_lines_part: str = "SalesInvLines"
+    invoice_line_entity: str = "Posted_Sales_Invoice_Line"
     listing_window_days: int = 90
     status_map: dict[str, str] = field(default_factory=lambda: dict(STATUS_MAP))
     vat_rates: dict[tuple[str, str], Decimal] = field(default_factory=dict)
@@ -197,6 +199,10 @@ class NavProfile:
             posted_order_number_field=text(orders, "posted_order_number_field", "nav.orders", order_field),
             line_entity=text(orders, "line_entity", "nav.orders", "Sales_Order_Line"),
             quote_line_entity=text(pricing, "quote_line_entity", "nav.pricing", "Sales_Quote_Line"),
+            invoice_lines_part=text(orders, "invoice_lines_part", "nav.orders", "SalesInvLines"),
+            invoice_line_entity=text(
+                orders, "invoice_line_entity", "nav.orders", "Posted_Sales_Invoice_Line"
+            ),
             listing_window_days=number(orders, "listing_window_days", "nav.orders", 90, 1, 3660),
             status_map=status_map,
             vat_rates=rates,
