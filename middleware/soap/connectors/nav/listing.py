@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ....domain.erp import ErpOrder, Page
@@ -48,12 +48,13 @@ class OrderListing:
         return rows, (str(rows[-1]["Key"]) if len(rows) == size and rows else None)
 
     def page(self, since: datetime | None, size: int, bookmark: str | None) -> Page[ErpOrder]:
-        """Orders dated since `since` (o:<key>), then invoices posted since (i:<key>)."""
+        """Orders dated since `since` (default: listing_window_days ago), then invoices posted since."""
         phase, _, key = (bookmark or "o:").partition(":")
-        day = f">={since.date().isoformat()}" if since else ""
+        since = since or datetime.now(UTC) - timedelta(days=self.profile.listing_window_days)
+        day = f">={since.date().isoformat()}"
         if phase == "o":
-            rows, nxt = self.chunk("sales_order", filters(Order_Date=day) if day else filters(), size, key)
+            rows, nxt = self.chunk("sales_order", filters(Order_Date=day), size, key)
             orders = tuple(m.order_from_nav(r, self.profile) for r in rows)
             return Page(orders, f"o:{nxt}" if nxt else "i:")
-        rows, nxt = self.chunk("posted_invoice", filters(Posting_Date=day) if day else filters(), size, key)
+        rows, nxt = self.chunk("posted_invoice", filters(Posting_Date=day), size, key)
         return Page(tuple(m.invoice_from_nav(r, self.profile) for r in rows), f"i:{nxt}" if nxt else None)
