@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 import requests
+from middleware.wiring import Container, build_container
 
 from middleware.app import create_app
-from middleware.bootstrap import Container, build_container
 from middleware.config import Settings
 from middleware.web import WebServer
 
