@@ -12,6 +12,7 @@ from ..config import PREFIX, Settings
 from ..store.migrate import upgrade
 from ..web import WebServer
 from ..wiring import build_container
+from .demo_erp import DIALECTS, erp_banner, erp_settings, simulator
 from .serve import configure_logging
 
 
@@ -24,6 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--port", type=int, default=8000, help="middleware port (default 8000)")
     parser.add_argument("--erp-port", type=int, default=8001, help="reference ERP port (default 8001)")
     parser.add_argument("--data-dir", default="var", help="folder for the SQLite database (default ./var)")
+    parser.add_argument("--erp", choices=DIALECTS, default="reference", help="which erpsim dialect runs")
     parser.add_argument(
         "--erp-progress-seconds",
         type=float,
@@ -37,8 +39,8 @@ def demo_settings(args: argparse.Namespace, environ: dict[str, str]) -> Settings
     """Demo defaults, each overridden by its MIDDLEWARE_* variable when set."""
     defaults = {
         "database_url": f"sqlite:///{Path(args.data_dir).resolve() / 'middleware.db'}",
-        "erp_endpoint": f"http://{args.host}:{args.erp_port}/soap",
         "public_url": f"http://{args.host}:{args.port}",
+        **erp_settings(getattr(args, "erp", "reference"), args.host, args.erp_port, args.data_dir),
     }
     overrides = {k: v for k, v in defaults.items() if PREFIX + k.upper() not in environ}
     return Settings.from_env(environ, **overrides)
@@ -57,7 +59,7 @@ def fresh_database(args: argparse.Namespace, environ: dict[str, str]) -> str:
     return "fresh: emptied at each start, like the reference ERP's in-memory orders"
 
 
-def _banner(settings: Settings, web: str, erp: str, database_note: str) -> str:
+def _banner(settings: Settings, web: str, erp: str, database_note: str, erp_lines: str = "") -> str:
     key = settings.shop_api_keys[0]
     query = (
         '{"customer_id": "C10000", "currency": "EUR", "items": [{"line_ref": "1", "sku": "MUG-01", '
@@ -69,7 +71,7 @@ ERP <-> shop middleware demo is running
   admin page      {web}/admin/    user {settings.admin_username!r} password {settings.admin_password!r}
   SOAP for ERP    {web}/soap/     WSDL {web}/soap/?wsdl
                   user {settings.soap_username!r} password {settings.soap_password!r}
-  reference ERP   {erp}/soap     WSDL {erp}/soap?wsdl
+  {erp_lines or f"reference ERP   {erp}/soap     WSDL {erp}/soap?wsdl"}
                   user {settings.erp_username!r} password {settings.erp_password!r}
   shop API key    {key}
   database        {settings.database_url}
@@ -88,9 +90,9 @@ def run_demo(args: argparse.Namespace) -> int:
     from erpsim.config import SimConfig
     from erpsim.server import SimulatorServer
 
+    Path(args.data_dir).mkdir(parents=True, exist_ok=True)
     settings = demo_settings(args, dict(os.environ))
     configure_logging(settings)
-    Path(args.data_dir).mkdir(parents=True, exist_ok=True)
     sim_config = SimConfig(
         username=settings.erp_username,
         password=settings.erp_password,
@@ -100,7 +102,7 @@ def run_demo(args: argparse.Namespace) -> int:
         push_password=settings.soap_password,
     )
     try:
-        sim = SimulatorServer(sim_config, host=args.host, port=args.erp_port)
+        sim = SimulatorServer(host=args.host, port=args.erp_port, app=simulator(args.erp, sim_config))
     except OSError as exc:
         print(f"cannot start the reference ERP on {args.host}:{args.erp_port}: {exc}", file=sys.stderr)
         return 1
@@ -123,5 +125,6 @@ def run_demo(args: argparse.Namespace) -> int:
         sim.stop()
         print("stopped.", flush=True)
 
-    web.serve_until_stopped(_banner(settings, web.url, sim.url, database_note), on_stop=stop)
+    banner = _banner(settings, web.url, sim.url, database_note, erp_banner(args.erp, sim.url, sim.app))
+    web.serve_until_stopped(banner, on_stop=stop)
     return 0

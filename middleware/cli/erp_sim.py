@@ -1,4 +1,4 @@
-"""`erp-sim`: the reference ERP alone, so `serve` and `worker` can point at it (production shape)."""
+"""`erp-sim`: erpsim alone (`--dialect reference|nav`), so `serve` and `worker` can point at it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import argparse
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `erp-sim` command; its options are those of `python -m erpsim`."""
     parser = subparsers.add_parser(
-        "erp-sim", help="run the reference ERP alone (options as `python -m erpsim --help`)", add_help=False
+        "erp-sim",
+        help="run erpsim alone, --dialect reference|nav (options: `python -m erpsim --help`)",
+        add_help=False,
     )
     parser.set_defaults(func=lambda _args: run_erp_sim([]))
 
