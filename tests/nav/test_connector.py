@@ -127,10 +127,15 @@ def test_unknown_customer_is_rejected_and_get_customer_not_found(erp: tuple[NavE
     assert connector.get_customer("C30000").customer_id == "B2C"
 
 
-def test_quote_mode_deletes_every_quote_even_after_a_fault(erp: tuple[NavErp, NavServer]) -> None:
-    connector, nav = erp
-    if connector.profile.pricing_mode != "quote":
-        pytest.skip("quote mode only")
+@pytest.fixture
+def quote_erp(nav: NavServer) -> Iterator[tuple[NavErp, NavServer]]:
+    connector = NavErp(connector_config(nav, profile(nav, "quote")))
+    yield connector, nav
+    connector.close()
+
+
+def test_quote_mode_deletes_every_quote_even_after_a_fault(quote_erp: tuple[NavErp, NavServer]) -> None:
+    connector, nav = quote_erp
     nav.control("POST", "stats/reset")
     connector.simulate_prices("C10000", "EUR", [WORKED, PriceRequestLine("2", "NOPE", 1)])
     assert nav.sim.quotes.quotes == {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -17,8 +18,8 @@ import requests
 
 from ....domain.catalog import Customer, Product
 from ....domain.erp import ErpOrder, Page
-from ....domain.orders import NewOrder
-from ....domain.pricing import ErpPriceAnswer, PriceRequestLine
+from ....domain.orders import NewOrder, OrderStatus
+from ....domain.pricing import ErpPriceAnswer, LineStatus, PriceRequestLine
 from ....errors import ErpRejected, NotFound
 from ....ports.erp import CheckItem, ConnectorConfig, ErpCapabilities
 from ..shared.http import NtlmSessionPool, make_session
@@ -29,6 +30,7 @@ from .codeunit import CodeunitPricer
 from .codeunit_call import CodeunitCall
 from .listing import OrderListing, filters, quoted
 from .lookups import CustomerFacts, TtlCache, read_record
+from .pricing import failed
 from .profile import NavProfile
 from .quote import QuotePricer
 from .services import NavServices
@@ -112,9 +114,6 @@ class NavErp:
         except NotFound:
             raise ErpRejected("CUSTOMER_NOT_FOUND", f"Customer {erp_customer_no} does not exist") from None
         if facts.blocked:
-            from ....domain.pricing import LineStatus
-            from .pricing import failed
-
             blocked = [
                 failed(ln, LineStatus.BLOCKED, f"Customer {erp_customer_no} is blocked") for ln in lines
             ]
@@ -168,12 +167,7 @@ class NavErp:
         if rec is None:
             raise ErpRejected("ORDER_NOT_FOUND", f"Sales order {erp_order_number} does not exist")
         self.services.call("sales_order", "Delete", Key=rec["Key"])
-        order = m.order_from_nav(rec, self.profile)
-        from dataclasses import replace
-
-        from ....domain.orders import OrderStatus
-
-        return replace(order, status=OrderStatus.CANCELLED)
+        return replace(m.order_from_nav(rec, self.profile), status=OrderStatus.CANCELLED)
 
     def list_items(self, page_size: int, bookmark: str | None) -> Page[Product]:
         """Item cards page by page (bookmarkKey), filtered by the profile's item_filter."""

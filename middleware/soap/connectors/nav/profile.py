@@ -29,6 +29,7 @@ PARAMS = {
     "campaign": "campaignCode",
     "variant": "",
 }
+POLLED = ("accepted", "released", "on_hold")
 STATUS_MAP = {
     "Open": "accepted",
     "Released": "released",
@@ -169,18 +170,6 @@ class NavProfile:
         base = (config.endpoint or text(nav, "base_url", "nav")).rstrip("/")
         if not base.startswith(("http://", "https://")):
             raise ConfigError("profile [nav] base_url", "must be an http(s) URL")
-        pricing, orders, tax = (
-            table(nav, "pricing", "nav"),
-            table(nav, "orders", "nav"),
-            table(nav, "tax", "nav"),
-        )
-        customers, catalog = table(nav, "customers", "nav"), table(nav, "catalog", "nav")
-        rates, default_rate = _rates(tax)
-        order_field = text(orders, "order_number_field", "nav.orders", "External_Document_No")
-        status_map = {
-            **STATUS_MAP,
-            **{str(k): str(v) for k, v in table(orders, "status_map", "nav.orders").items()},
-        }
         return cls(
             base_url=base,
             company=text(nav, "company", "nav"),
@@ -189,30 +178,57 @@ class NavProfile:
             max_concurrent_calls=number(nav, "max_concurrent_calls", "nav", 16, 1, 256),
             wsdl_dir=text(nav, "wsdl_dir", "nav", ""),
             services=_names(nav, "services", "nav", SERVICES),
-            pricing_mode=choice(pricing, "mode", "nav.pricing", ("codeunit", "quote")),
-            price_function=text(pricing, "price_function", "nav.pricing", "GetSalesPrice"),
-            discount_function=text(pricing, "discount_function", "nav.pricing", "GetSalesDiscount"),
-            params=_names(pricing, "params", "nav.pricing", PARAMS),
-            uom=text(pricing, "uom", "nav.pricing", ""),
-            campaign=text(pricing, "campaign", "nav.pricing", ""),
-            order_number_field=order_field,
-            posted_order_number_field=text(orders, "posted_order_number_field", "nav.orders", order_field),
-            line_entity=text(orders, "line_entity", "nav.orders", "Sales_Order_Line"),
-            quote_line_entity=text(pricing, "quote_line_entity", "nav.pricing", "Sales_Quote_Line"),
-            invoice_lines_part=text(orders, "invoice_lines_part", "nav.orders", "SalesInvLines"),
-            invoice_line_entity=text(
-                orders, "invoice_line_entity", "nav.orders", "Posted_Sales_Invoice_Line"
-            ),
-            listing_window_days=number(orders, "listing_window_days", "nav.orders", 90, 1, 3660),
-            status_map=status_map,
-            vat_rates=rates,
-            default_rate=default_rate,
-            tax_classes={str(k): str(v) for k, v in table(tax, "tax_classes", "nav.tax").items()},
-            shop_id_field=text(customers, "shop_id_field", "nav.customers", ""),
-            item_filter={str(k): str(v) for k, v in table(catalog, "item_filter", "nav.catalog").items()},
-            page_size=number(catalog, "page_size", "nav.catalog", 100, 1, 1000),
             options=OptionMap(
                 parse_options(table(nav, "options", "nav")),
                 parse_item_options(table(nav, "item_options", "nav")),
             ),
+            **_pricing(table(nav, "pricing", "nav")),
+            **_orders(table(nav, "orders", "nav")),
+            **_tax(table(nav, "tax", "nav")),
+            **_catalog(table(nav, "customers", "nav"), table(nav, "catalog", "nav")),
         )
+
+
+def _pricing(pricing: Mapping[str, Any]) -> dict[str, Any]:
+    w = "nav.pricing"
+    return {
+        "pricing_mode": choice(pricing, "mode", w, ("codeunit", "quote")),
+        "price_function": text(pricing, "price_function", w, "GetSalesPrice"),
+        "discount_function": text(pricing, "discount_function", w, "GetSalesDiscount"),
+        "params": _names(pricing, "params", w, PARAMS),
+        "uom": text(pricing, "uom", w, ""),
+        "campaign": text(pricing, "campaign", w, ""),
+        "quote_line_entity": text(pricing, "quote_line_entity", w, "Sales_Quote_Line"),
+    }
+
+
+def _orders(orders: Mapping[str, Any]) -> dict[str, Any]:
+    w = "nav.orders"
+    order_field = text(orders, "order_number_field", w, "External_Document_No")
+    status_map = {**STATUS_MAP, **{str(k): str(v) for k, v in table(orders, "status_map", w).items()}}
+    for value, ours in status_map.items():
+        if ours not in POLLED:
+            raise ConfigError(f"profile [{w}.status_map] {value}", f"must be one of {', '.join(POLLED)}")
+    return {
+        "order_number_field": order_field,
+        "posted_order_number_field": text(orders, "posted_order_number_field", w, order_field),
+        "line_entity": text(orders, "line_entity", w, "Sales_Order_Line"),
+        "invoice_lines_part": text(orders, "invoice_lines_part", w, "SalesInvLines"),
+        "invoice_line_entity": text(orders, "invoice_line_entity", w, "Posted_Sales_Invoice_Line"),
+        "listing_window_days": number(orders, "listing_window_days", w, 90, 1, 3660),
+        "status_map": status_map,
+    }
+
+
+def _tax(tax: Mapping[str, Any]) -> dict[str, Any]:
+    rates, default_rate = _rates(tax)
+    classes = {str(k): str(v) for k, v in table(tax, "tax_classes", "nav.tax").items()}
+    return {"vat_rates": rates, "default_rate": default_rate, "tax_classes": classes}
+
+
+def _catalog(customers: Mapping[str, Any], catalog: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "shop_id_field": text(customers, "shop_id_field", "nav.customers", ""),
+        "item_filter": {str(k): str(v) for k, v in table(catalog, "item_filter", "nav.catalog").items()},
+        "page_size": number(catalog, "page_size", "nav.catalog", 100, 1, 1000),
+    }
