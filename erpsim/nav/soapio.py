@@ -43,10 +43,10 @@ def parse_value(f: Field, raw: str) -> Any:
     return raw
 
 
-def write_record(parent: Element, page: Page, rec: Record, tag: str | None = None) -> Element:
-    """Append <Entity> with the record's non-empty fields in the page's order."""
-    ns = page.namespace
-    el = etree.SubElement(parent, f"{{{ns}}}{tag or page.entity}")
+def write_record(parent: Element, page: Page, rec: Record, ns: str | None = None) -> Element:
+    """Append <Entity> with the record's non-empty fields in the page's order (subpage lines nested)."""
+    ns = ns or page.namespace
+    el = etree.SubElement(parent, f"{{{ns}}}{page.entity}")
     for f in page.fields:
         value = rec.get(f.name)
         if value is not None:
@@ -54,24 +54,18 @@ def write_record(parent: Element, page: Page, rec: Record, tag: str | None = Non
     if page.lines is not None and rec.get(page.lines_part):
         box = etree.SubElement(el, f"{{{ns}}}{page.lines_part}")
         for line in rec[page.lines_part]:
-            write_record(box, _in_ns(page.lines, ns), line)
+            write_record(box, page.lines, line, ns)
     return el
 
 
-def _in_ns(lines: Page, ns: str) -> Page:
-    from dataclasses import replace
-
-    return replace(lines, service=ns.rsplit("/", 1)[-1])
-
-
-def read_record(el: Element, page: Page) -> Record:
+def read_record(el: Element, page: Page, ns: str | None = None) -> Record:
     """Typed record of an <Entity> element (unknown children fault like NAV's deserializer)."""
-    ns = page.namespace
+    ns = ns or page.namespace
     rec: Record = {}
     for child in el:
         name = etree.QName(child).localname
         if page.lines is not None and name == page.lines_part:
-            rec[name] = [read_record(line, _in_ns(page.lines, ns)) for line in child]
+            rec[name] = [read_record(line, page.lines, ns) for line in child]
             continue
         f = page.field(name)
         if f is None or etree.QName(child).namespace != ns:
