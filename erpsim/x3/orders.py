@@ -61,7 +61,7 @@ def _line(ln: Any) -> dict[str, Any]:
     row.update(
         {
             "YLINFEE": ln.line_fee,
-            "AMTNOTLIN": ln.line_amount - ln.inv_disc,
+            "AMTNOTLIN": ln.line_amount,
             "VATRAT": ln.vat_percent,
             "AMTATILIN": ln.amount_incl_vat,
             "AMTVATLIN": ln.vat_amount,
