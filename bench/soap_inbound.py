@@ -72,7 +72,7 @@ def echo_application(tns: str) -> Any:
     from spyne import Application, Array, Service, rpc
     from spyne.protocol.soap import Soap11
 
-    from middleware.soap import types as t
+    from middleware.soap.service import types as t
 
     class EchoService(Service):
         @rpc(Array(t.StatusUpdate), _returns=Array(t.StatusUpdateResult),
@@ -94,8 +94,8 @@ def serve(port: int) -> int:
     from middleware.bootstrap import build_container
     from middleware.cli.serve import configure_logging
     from middleware.config import Settings
-    from middleware.soap.hardening import SoapGuard
-    from middleware.soap.wssecurity import UsernameTokenVerifier
+    from middleware.soap.service.hardening import SoapGuard
+    from middleware.soap.service.wssecurity import UsernameTokenVerifier
     from middleware.web import WebServer
 
     settings = Settings.from_env()

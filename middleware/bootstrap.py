@@ -7,15 +7,18 @@ from typing import Any, Protocol
 
 from .config import Settings
 from .domain.pricing import MAX_ITEMS
+from .observability.metrics import Metrics
 from .ports.clock import Clock, SystemClock
 from .ports.erp import Erp
 from .services.catalog import CatalogService
 from .services.price_cache import PriceCache
 from .services.prices import PriceService
 from .services.resilience import CircuitBreaker, SingleFlight
+from .store.audit_repo import AuditRepository
 from .store.catalog_repo import SqlCatalogRepository
 from .store.db import Database
 from .store.pg_notify import PriceInvalidationBus, PublishingPriceCache
+from .wiring.erp import build_erp
 
 
 class Background(Protocol):
@@ -101,14 +104,15 @@ def build_container(
     db = Database(settings.database_url)
     if create_schema:
         db.create_all()
+    clock = clock or SystemClock()
+    from .wiring_admin import erp_message_sink, wire_admin, wire_observability
+
+    metrics = Metrics()
+    audit = AuditRepository(db, clock, settings.audit_retention_days, on_drop=metrics.audit_dropped.inc)
     if erp is None:
-        from .soap.erp_client import ZeepErp
-
-        erp = ZeepErp.from_settings(settings)
-    container = Container(settings=settings, clock=clock or SystemClock(), db=db, erp=erp)
-    from .wiring_admin import wire_admin, wire_observability
-
-    wire_observability(container)  # wraps container.erp: must run before the services take it
+        erp = build_erp(settings, record=erp_message_sink(settings, audit))
+    container = Container(settings=settings, clock=clock, db=db, erp=erp)
+    wire_observability(container, metrics, audit)  # wraps container.erp: must run before the services take it
     wire_prices(container)
     from .wiring_orders import wire_orders
 

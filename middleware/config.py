@@ -132,6 +132,9 @@ class Settings:
     """Every setting of the middleware; the environment variable is MIDDLEWARE_<FIELD NAME>."""
 
     database_url: str = _setting("sqlite:///var/middleware.db")
+    # which connector talks to the ERP: a registered name or package.module:ClassName (docs/connectors/)
+    erp_connector: str = _setting("reference")
+    erp_profile: str | None = _setting(None, _existing_file)  # the connector's TOML profile
     erp_wsdl: str = _setting(str(BUNDLED_ERP_WSDL), _existing_file)
     erp_endpoint: str = _setting("http://127.0.0.1:8001/soap", _url)
     erp_username: str = _setting("erp-user")

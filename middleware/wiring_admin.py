@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .observability import Observability
+from .observability import Observability, requestid
+from .observability.erp_messages import ErpMessageAudit
+from .observability.logs import secret_values
+from .observability.metrics import Metrics
+from .observability.redact import Redactor
 from .services.admin import AdminService
 from .services.admin_sources import OrderAdminAdapter, PriceStatsAdapter
 from .store.admin_queries import SqlOrderQueries
@@ -16,25 +20,18 @@ def _breaker_state(c: Any) -> str | None:
     return prices.breaker.state if prices is not None and hasattr(prices, "breaker") else None
 
 
-def wire_observability(c: Any) -> None:
+def erp_message_sink(settings: Any, audit: AuditRepository) -> ErpMessageAudit:
+    """Where connectors record their SOAP messages: the audit, masked."""
+    return ErpMessageAudit(audit.record, requestid.current, Redactor(secret_values(settings)))
+
+
+def wire_observability(c: Any, metrics: Metrics, audit: AuditRepository) -> None:
     """Set c.audit and c.observability and wrap c.erp in the ErpCallRecorder (before services use it)."""
-    c.audit = AuditRepository(c.db, c.clock, c.settings.audit_retention_days)
-    c.observability = Observability.build(c.settings, c.audit, breaker_state=lambda: _breaker_state(c))
-    c.audit._on_drop = c.observability.metrics.audit_dropped.inc
+    c.audit = audit
+    c.observability = Observability.build(c.settings, c.audit, breaker_state=lambda: _breaker_state(c),
+                                          metrics=metrics)
     c.erp = c.observability.wrap_erp(c.erp)
-    _plug_soap_capture(c)
     c.background.append(c.audit)  # stop() flushes queued ERP messages on shutdown
-
-
-def _plug_soap_capture(c: Any) -> None:
-    # The zeep client takes plugins after construction; the plugin records masked envelopes in the audit.
-    client = getattr(getattr(c.erp, "inner", None), "client", None)
-    if client is None or not hasattr(client, "plugins"):
-        return
-    from .observability import requestid
-    from .soap.erp_audit_plugin import ErpAuditPlugin
-
-    client.plugins.append(ErpAuditPlugin(c.audit.record, requestid.current, c.observability.redactor))
 
 
 def wire_admin(c: Any) -> None:

@@ -72,19 +72,6 @@ def _housekeeping(c: Any) -> Housekeeping:
     return Housekeeping(tasks, c.clock)
 
 
-def bulk_reading_erp(c: Any) -> Any:
-    """The ERP port for reconciliation: ListSalesOrders parsed with lxml when the ERP is the zeep client."""
-    from .soap.erp_client import ZeepErp
-    from .soap.order_listing import BulkOrderListing
-
-    inner = getattr(c.erp, "inner", c.erp)
-    if not isinstance(inner, ZeepErp):
-        return c.erp  # a fake or another adapter: use it as it is
-    fast = BulkOrderListing(inner)
-    observability = getattr(c, "observability", None)
-    return observability.wrap_erp(fast) if observability is not None else fast
-
-
 def wire_reconcile(c: Any) -> None:
     """Set c.findings, c.reconciler, c.price_check, c.housekeeping, c.jobs, c.jobs_admin,
     c.reconciliation_admin and c.scheduler (started by `run.py worker` and the demo via c.background)."""
@@ -92,7 +79,7 @@ def wire_reconcile(c: Any) -> None:
     c.findings = SqlFindingStore(c.db)
     repairs = OrderRepairService(SqlTransactions(c.db), c.clock, c.order_status.apply_status_updates)
     c.reconciler = reconcile.OrderReconciler(
-        bulk_reading_erp(c), SqlLocalOrders(c.db), c.findings, repairs, c.clock, reconcile_policy(s))
+        c.erp, SqlLocalOrders(c.db), c.findings, repairs, c.clock, reconcile_policy(s))
     c.price_check = price_check.PriceSpotCheck(
         c.prices, c.erp, c.catalog.customer, c.prices, c.findings, c.clock,
         price_check.PriceCheckPolicy(sample=s.price_check_sample, tolerance=s.reconcile_tolerance),
@@ -114,8 +101,3 @@ def wire_reconcile(c: Any) -> None:
         JobSpec(HOUSEKEEPING, "Housekeeping", s.schedule_housekeeping),
     ], misfire_grace_seconds=s.scheduler_misfire_grace)
     c.background.append(c.scheduler)
-
-
-def start_scheduler(c: Any) -> None:
-    """Start the scheduler of a container (when it was not started with c.start_background())."""
-    c.scheduler.start()

@@ -44,13 +44,14 @@ class Observability:
         settings: Any,
         audit: AuditLog | None = None,
         breaker_state: Callable[[], str | None] | None = None,
+        metrics: Metrics | None = None,
     ) -> Observability:
-        """Everything with a fresh per-process CollectorRegistry."""
+        """Everything with a fresh per-process CollectorRegistry (unless `metrics` is given)."""
         window = CallWindow()
         reach = ErpReachability(
             settings.erp_endpoint, window, timeout=settings.erp_connect_timeout, breaker_state=breaker_state
         )
-        return cls(Metrics(), window, Redactor(secret_values(settings)), reach, audit)
+        return cls(metrics or Metrics(), window, Redactor(secret_values(settings)), reach, audit)
 
     def wrap_erp(self, erp: Erp) -> ErpCallRecorder:
         """The ERP port wrapped so each call is timed, counted, logged and (on failure) audited."""

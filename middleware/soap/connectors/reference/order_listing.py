@@ -2,7 +2,8 @@
 
 zeep builds a value object per element (~2.5 ms per order); a 100,000-order window would take minutes.
 The request still goes through zeep (envelope, session, auth, timeouts); only the answer is parsed
-here, into the same duck-typed shape erp_mapping.order_from_erp reads, so the mapping stays in one place.
+here (ReferenceErp.list_sales_orders), into the same duck-typed shape mapping.order_from_erp reads, so the
+mapping stays in one place.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from typing import Any
 
 from lxml import etree
 
-from ..domain.erp import ErpOrder, Page
-from ..errors import ErpUnavailable
-from . import erp_mapping as m
-from .erp_client import ZeepErp, erp_errors
+from ....domain.erp import ErpOrder, Page
+from ....errors import ErpUnavailable
+from . import mapping as m
 
 _REPEATED = {"SalesOrder", "Line", "Option"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
@@ -82,26 +82,9 @@ def parse_order_page(content: bytes) -> Page[ErpOrder]:
     return Page(tuple(orders), (bookmark.text or None) if bookmark is not None else None)
 
 
-class BulkOrderListing:
-    """The Erp port of `erp` with a faster ListSalesOrders; every other operation is delegated."""
-
-    def __init__(self, erp: ZeepErp) -> None:
-        self.erp = erp
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.erp, name)
-
-    def list_sales_orders(
-        self, modified_since: datetime | None, page_size: int, bookmark: str | None
-    ) -> Page[ErpOrder]:
-        """One page of orders modified since a time, oldest first."""
-        with erp_errors("ListSalesOrders"), self.erp.client.settings(raw_response=True):
-            response = self.erp.service.ListSalesOrders(
-                ModifiedSince=modified_since, PageSize=page_size, Bookmark=bookmark)
-        if response.status_code != 200:
-            # faults and HTTP errors: let the zeep path raise the mapped error from the error tree
-            return self.erp.list_sales_orders(modified_since, page_size, bookmark)
-        try:
-            return parse_order_page(response.content)
-        except (etree.XMLSyntaxError, KeyError, ValueError, AttributeError, TypeError) as exc:
-            raise ErpUnavailable(f"ListSalesOrders: unusable ERP answer ({type(exc).__name__})") from None
+def read_order_page(content: bytes) -> Page[ErpOrder]:
+    """parse_order_page with unusable answers mapped to ErpUnavailable."""
+    try:
+        return parse_order_page(content)
+    except (etree.XMLSyntaxError, KeyError, ValueError, AttributeError, TypeError) as exc:
+        raise ErpUnavailable(f"ListSalesOrders: unusable ERP answer ({type(exc).__name__})") from None

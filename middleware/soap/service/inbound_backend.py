@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from .. import __version__
-from ..domain.catalog import Customer, Product
-from ..domain.orders import OrderAck, StatusUpdate
-from ..errors import MiddlewareError
-from ..services.reconcile import JOB as RECONCILE_JOB
+from ... import __version__
+from ...domain.catalog import Customer, Product
+from ...domain.orders import OrderAck, StatusUpdate
+from ...errors import MiddlewareError
+from ...services.reconcile import JOB as RECONCILE_JOB
 
 
 class Unavailable(MiddlewareError):

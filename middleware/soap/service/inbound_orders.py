@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from ..domain.orders import Address, OrderAck, OrderStatus, StatusUpdate
-from ..errors import InputError
+from ...domain.orders import Address, OrderAck, OrderStatus, StatusUpdate
+from ...errors import InputError
 from . import types as t
 
 ERP_TO_STATUS = {

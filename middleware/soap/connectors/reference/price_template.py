@@ -170,10 +170,11 @@ def envelope_for(body: Any) -> Any:
 class SimulatePricesCall:
     """`service.SimulateSalesPrices(**kwargs)` with the zeep client's plumbing but not its (de)serialiser."""
 
-    def __init__(self, client: zeep.Client, service: Any, wsdl_path: str) -> None:
+    def __init__(self, client: zeep.Client, binding: str, address: str, wsdl_path: str) -> None:
         self.client = client
-        self.options = service._binding_options
-        self.binding = service._binding
+        self.options = {"address": address}
+        # public zeep API only (tested range pinned in setup.cfg)
+        self.binding: Any = client.wsdl.bindings[binding]
         self.operation = self.binding.get(OPERATION)
         self.soap_action = f'"{self.operation.soapaction}"'
         schema = _Schema(wsdl_path)

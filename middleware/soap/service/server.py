@@ -17,7 +17,7 @@ from spyne import Application, Array, Boolean, Fault, Integer32, Service, rpc
 from spyne.protocol.soap import Soap11
 from spyne.server.wsgi import WsgiApplication
 
-from ..errors import AuthenticationError, Conflict, InputError, NotFound
+from ...errors import AuthenticationError, Conflict, InputError, NotFound
 from . import inbound_catalog as catalog
 from . import inbound_orders as orders
 from . import types as t

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from ..domain.catalog import Customer, OptionKind, OptionValue, Product, ProductOption
-from ..errors import InputError
+from ...domain.catalog import Customer, OptionKind, OptionValue, Product, ProductOption
+from ...errors import InputError
 from . import types as t
 
 

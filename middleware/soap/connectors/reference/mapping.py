@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from ..domain.catalog import Customer, OptionKind, OptionValue, Product, ProductOption
-from ..domain.configuration import Configuration
-from ..domain.erp import ErpOrder, ErpOrderLine
-from ..domain.orders import NewOrder, OrderStatus
-from ..domain.pricing import Adjustment, ErpPriceAnswer, LinePrice, LineStatus, NextBreak, PriceRequestLine
+from ....domain.catalog import Customer, OptionKind, OptionValue, Product, ProductOption
+from ....domain.configuration import Configuration
+from ....domain.erp import ErpOrder, ErpOrderLine
+from ....domain.orders import NewOrder, OrderStatus
+from ....domain.pricing import Adjustment, ErpPriceAnswer, LinePrice, LineStatus, NextBreak, PriceRequestLine
 
 ORIGINS = {
     "LIST": "list",
@@ -37,6 +37,10 @@ ORDER_STATUSES = {
 }
 
 
+OPERATIONS = ("GetCustomer", "SimulateSalesPrices", "CreateSalesOrder", "GetSalesOrder", "ListSalesOrders",
+              "CancelSalesOrder", "ListItems", "ListCustomers")
+
+
 def utc(value: datetime | None) -> datetime | None:
     """A timezone-aware UTC datetime (the ERP sends Z; a naive value is taken as UTC)."""
     if value is None:
@@ -44,7 +48,7 @@ def utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _items(container: Any, name: str) -> list[Any]:
+def items_of(container: Any, name: str) -> list[Any]:
     """The repeated child `name` of an optional wrapper element, as a list."""
     if container is None:
         return []
@@ -78,7 +82,7 @@ def _option_from_erp(o: Any) -> ProductOption:
         label=o.Label,
         kind=OptionKind(o.Kind.lower()),
         required=bool(o.Required),
-        values=tuple(OptionValue(v.Code, v.Label) for v in _items(o.Values, "Value")),
+        values=tuple(OptionValue(v.Code, v.Label) for v in items_of(o.Values, "Value")),
     )
 
 
@@ -92,7 +96,7 @@ def product_from_erp(item: Any) -> Product:
         currency=item.CurrencyCode,
         tax_class=item.TaxClass.lower(),
         blocked=bool(item.Blocked),
-        options=tuple(_option_from_erp(o) for o in _items(item.Options, "Option")),
+        options=tuple(_option_from_erp(o) for o in items_of(item.Options, "Option")),
         updated_at=utc(item.LastModified),
     )
 
@@ -132,8 +136,8 @@ def _line_price(r: Any, request: PriceRequestLine) -> LinePrice:
         list_unit_price=_dec(r.ListUnitPrice),
         base_unit_price=_dec(r.BaseUnitPrice),
         price_origin=ORIGINS.get(r.PriceOrigin or "", (r.PriceOrigin or "").lower() or None),
-        surcharges=tuple(_adjustment(a) for a in _items(r.Surcharges, "Surcharge")),
-        discounts=tuple(_adjustment(a) for a in _items(r.Discounts, "Discount")),
+        surcharges=tuple(_adjustment(a) for a in items_of(r.Surcharges, "Surcharge")),
+        discounts=tuple(_adjustment(a) for a in items_of(r.Discounts, "Discount")),
         net_unit_price=_dec(r.NetUnitPrice),
         net_amount=_dec(r.LineAmount),
         tax_rate=_dec(r.VATPercent),
@@ -145,7 +149,7 @@ def _line_price(r: Any, request: PriceRequestLine) -> LinePrice:
 
 def price_answer_from_erp(response: Any, lines: Sequence[PriceRequestLine]) -> ErpPriceAnswer:
     """SimulateSalesPricesResponse as our answer, lines in request order (matched by LineNo)."""
-    by_no = {int(r.LineNo): r for r in _items(response.Lines, "Line")}
+    by_no = {int(r.LineNo): r for r in items_of(response.Lines, "Line")}
     priced = []
     for n, request in enumerate(lines, start=1):
         result = by_no.get(n)
@@ -188,7 +192,7 @@ def order_to_erp(order: NewOrder, erp_customer_no: str) -> dict[str, Any]:
 
 
 def _order_line(line: Any) -> ErpOrderLine:
-    options = {o.Code: o.Value for o in _items(line.Options, "Option")}
+    options = {o.Code: o.Value for o in items_of(line.Options, "Option")}
     return ErpOrderLine(
         line_no=int(line.LineNo),
         sku=line.ItemNo,
@@ -209,7 +213,7 @@ def order_from_erp(so: Any) -> ErpOrder:
         erp_customer_no=so.CustomerNo,
         currency=so.CurrencyCode,
         status=ORDER_STATUSES[so.Status],
-        lines=tuple(_order_line(line) for line in _items(so.Lines, "Line")),
+        lines=tuple(_order_line(line) for line in items_of(so.Lines, "Line")),
         invoice_discount=Decimal(str(so.InvoiceDiscountAmount)),
         net=Decimal(str(so.Amount)),
         tax=Decimal(str(so.VATAmount)),
