@@ -106,8 +106,8 @@ def _text(parent: etree._Element | None, name: str) -> str | None:
     return el.text or ""
 
 
-def parse_response(body: bytes) -> Result | Fault:
-    """Read the <opReturn> CAdxResultXml, or the SOAP fault."""
+def read_envelope(body: bytes) -> etree._Element:
+    """The answer's SOAP 1.1 envelope, parsed safely."""
     if len(body) > MAX_RESPONSE:
         raise EnvelopeError("answer too large")
     try:
@@ -116,6 +116,11 @@ def parse_response(body: bytes) -> Result | Fault:
         raise EnvelopeError(f"answer is not XML: {exc}") from None
     if root.getroottree().docinfo.doctype or root.tag != f"{{{SOAP_ENV}}}Envelope":
         raise EnvelopeError("answer is not a SOAP 1.1 envelope")
+    return root
+
+
+def parse_response(root: etree._Element) -> Result | Fault:
+    """Read the <opReturn> CAdxResultXml, or the SOAP fault."""
     body_el = root.find(f"{{{SOAP_ENV}}}Body")
     wrapper = None if body_el is None or len(body_el) == 0 else body_el[0]
     if wrapper is None:

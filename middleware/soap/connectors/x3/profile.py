@@ -130,7 +130,7 @@ def load(profile: Mapping[str, Any]) -> X3Profile:
     x3 = _table(profile.get("x3"), "x3")
     if not x3:
         raise ConfigError("x3", "the profile has no [x3] table")
-    nested = {
+    nested: dict[str, Any] = {
         name: _section(cls, _table(x3.get(name), f"x3.{name}"), f"x3.{name}")
         for name, cls in SECTIONS.items()
     }
