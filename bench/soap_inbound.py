@@ -91,7 +91,7 @@ def serve(port: int) -> int:
     from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
     from middleware.app import create_app
-    from middleware.bootstrap import build_container
+    from middleware.wiring import build_container
     from middleware.cli.serve import configure_logging
     from middleware.config import Settings
     from middleware.soap.service.hardening import SoapGuard

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .bootstrap import Container, build_container
+from .wiring import Container, build_container
 from .config import Settings
 
 

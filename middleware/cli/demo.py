@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..app import create_app
-from ..bootstrap import build_container
+from ..wiring import build_container
 from ..config import PREFIX, Settings
 from ..store.migrate import upgrade
 from ..web import WebServer

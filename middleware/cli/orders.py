@@ -6,7 +6,7 @@ import argparse
 import sys
 import threading
 
-from ..bootstrap import build_container
+from ..wiring import build_container
 from ..config import Settings
 from ..errors import Conflict, NotFound
 from ..web import raise_on_sigterm

@@ -7,7 +7,7 @@ import logging
 import sys
 
 from ..app import create_app
-from ..bootstrap import build_container
+from ..wiring import build_container
 from ..config import Settings
 from ..observability.logs import configure
 from ..web import WebServer

@@ -1,6 +1,6 @@
 """Observability adapter: request ids, logs, Prometheus metrics, ERP call timing, health endpoints.
 
-Wiring: bootstrap builds `Observability.build(settings)` and wraps the ERP client with
+Wiring (middleware/wiring/observe.py) builds `Observability(...)` and wraps the ERP connector with
 `obs.wrap_erp(erp)`; app.py calls `install(app, obs)` last, so the WSGI middleware is outermost.
 """
 
@@ -37,21 +37,6 @@ class Observability:
 
     def __post_init__(self) -> None:
         self.inbound = InboundRecorder(self.metrics, self.audit, self.redactor)
-
-    @classmethod
-    def build(
-        cls,
-        settings: Any,
-        audit: AuditLog | None = None,
-        breaker_state: Callable[[], str | None] | None = None,
-        metrics: Metrics | None = None,
-    ) -> Observability:
-        """Everything with a fresh per-process CollectorRegistry (unless `metrics` is given)."""
-        window = CallWindow()
-        reach = ErpReachability(
-            settings.erp_endpoint, window, timeout=settings.erp_connect_timeout, breaker_state=breaker_state
-        )
-        return cls(metrics or Metrics(), window, Redactor(secret_values(settings)), reach, audit)
 
     def wrap_erp(self, erp: Erp) -> ErpCallRecorder:
         """The ERP port wrapped so each call is timed, counted, logged and (on failure) audited."""

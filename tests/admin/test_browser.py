@@ -65,7 +65,7 @@ def live(database_url: str) -> Iterator[tuple[Any, Any, str]]:
 
     from erpsim import SimulatorServer
     from middleware.app import create_app
-    from middleware.bootstrap import build_container
+    from middleware.wiring import build_container
 
     with SimulatorServer() as sim:
         # a long backoff: once the ERP is back, only the admin's Retry makes the order go out now
