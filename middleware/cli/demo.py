@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from ..app import create_app
-from ..wiring import build_container
 from ..config import PREFIX, Settings
 from ..store.migrate import upgrade
 from ..web import WebServer
+from ..wiring import build_container
 from .serve import configure_logging
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "profiles"
