@@ -12,10 +12,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..wiring import Container, build_container
 from ..config import Settings
 from ..services import reconcile as reconcile_service
 from ..services.reconcile import ReconcileReport
+from ..wiring import Container, build_container
 from ..wiring.reconcile import CATALOG_SYNC, sync_counts
 
 SHOWN_FINDINGS = 25

@@ -6,7 +6,6 @@ Wiring (middleware/wiring/observe.py) builds `Observability(...)` and wraps the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +15,6 @@ from ..ports.admin import ERP_OUT, AuditEntry, AuditLog
 from ..ports.erp import Erp
 from .erp_recorder import CallWindow, ErpCallRecorder
 from .health import ErpReachability, health
-from .logs import secret_values
 from .metrics import Metrics, status_metrics
 from .redact import Redactor
 from .wsgi import ROUTE_KEY, InboundRecorder, ObservabilityMiddleware

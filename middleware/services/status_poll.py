@@ -71,7 +71,8 @@ class StatusPoller:
             ours = self.local.snapshots(numbers)
             self._apply([_update(o, o.order_number) for o in page
                          if o.order_number in ours and _news(ours[o.order_number], o)], counts)
-        for chunk in self.local.in_statuses(OPEN, self.clock.now(), self.policy.chunk):
+        every_open = self.clock.now() + timedelta(days=1)  # 'not updated since' a time ahead: all of them
+        for chunk in self.local.in_statuses(OPEN, every_open, self.policy.chunk):
             self._apply(self._look_up([o for o in chunk if o.order_number not in seen], counts), counts)
         return counts
 
@@ -89,8 +90,10 @@ class StatusPoller:
         updates = []
         for local in orders:
             counts["looked_up"] += 1
-            found = (self.erp.get_sales_order(erp_order_number=local.erp_order_number) if local.erp_order_number
-                     else self.erp.get_sales_order(order_number=local.order_number))
+            if local.erp_order_number:
+                found = self.erp.get_sales_order(erp_order_number=local.erp_order_number)
+            else:
+                found = self.erp.get_sales_order(order_number=local.order_number)
             if found is None:
                 counts["not_in_erp"] += 1  # reconciliation reports it; a poll never re-sends anything
             elif _news(local, found):

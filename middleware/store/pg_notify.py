@@ -187,9 +187,8 @@ class InvalidationListener:
         self.bus = bus
         self.target = target
         # a node that lost its connection may have missed invalidations: it drops everything
-        self.listener = PgListener(
-            bus.db, bus.channel, self.apply, lambda: self._apply(everything=True), "price-invalidation-listener"
-        )
+        self.listener = PgListener(bus.db, bus.channel, self.apply, lambda: self._apply(everything=True),
+                                   "price-invalidation-listener")
         self.listening = self.listener.listening
 
     def apply(self, payload: str) -> bool:

@@ -43,7 +43,8 @@ def build_container(
     erp = observed.erp
     priced = build_prices(s, db, clock, erp, breaker)
     ordering = build_orders(s, db, clock, erp, priced.catalog)
-    jobs = build_reconcile(s, db, clock, erp, priced.catalog, priced.prices, ordering.order_status, observed.audit)
+    jobs = build_reconcile(s, db, clock, erp, priced.catalog, priced.prices, ordering.order_status,
+                           observed.audit)
     admin = build_admin(db, clock, erp, observed.audit, observed.observability, priced.catalog, priced.prices,
                         ordering.orders, jobs.reconciliation_admin, jobs.scheduler, lambda: breaker.state)
     worker: tuple[Background, ...] = ()
@@ -54,9 +55,11 @@ def build_container(
         audit=observed.audit, observability=observed.observability,
         catalog=priced.catalog, prices=priced.prices,
         orders=ordering.orders, delivery=ordering.delivery, order_status=ordering.order_status,
-        pull_delivery=ordering.pull_delivery, webhooks=ordering.webhooks, delivery_worker=ordering.delivery_worker,
+        pull_delivery=ordering.pull_delivery, webhooks=ordering.webhooks,
+        delivery_worker=ordering.delivery_worker,
         findings=jobs.findings, reconciler=jobs.reconciler, price_check=jobs.price_check,
-        status_poll=jobs.status_poll, housekeeping=jobs.housekeeping, jobs=jobs.jobs, jobs_admin=jobs.jobs_admin,
+        status_poll=jobs.status_poll, housekeeping=jobs.housekeeping, jobs=jobs.jobs,
+        jobs_admin=jobs.jobs_admin,
         reconciliation_admin=jobs.reconciliation_admin, scheduler=jobs.scheduler, admin=admin,
         listeners=(priced.invalidations,),
         # web processes without a worker start the listeners alone: start_listeners()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..jobs.scheduler import JobScheduler
+from ..observability import Observability
 from ..ports.clock import Clock
 from ..ports.erp import Erp
 from ..services.admin import AdminService
@@ -12,8 +14,6 @@ from ..services.catalog import CatalogService
 from ..services.job_runs import ReconciliationPanel
 from ..services.orders import OrderService
 from ..services.prices import PriceService
-from ..jobs.scheduler import JobScheduler
-from ..observability import Observability
 from ..store.admin_queries import SqlOrderQueries
 from ..store.audit_repo import AuditRepository
 from ..store.db import Database

@@ -94,7 +94,8 @@ def build_orders(s: Settings, db: Database, clock: Clock, erp: Erp, catalog: Cat
         orders=OrderService(tx, catalog.repo, clock, webhooks=hooks, on_received=wakeup.notify),
         delivery=delivery,
         order_status=OrderStatusService(tx, clock, webhooks=hooks),
-        pull_delivery=PullDeliveryService(tx, delivery, clock, webhooks=hooks, lease_seconds=s.pull_lease_seconds),
+        pull_delivery=PullDeliveryService(
+            tx, delivery, clock, webhooks=hooks, lease_seconds=s.pull_lease_seconds),
         webhooks=webhooks,
         delivery_worker=worker,
         wakeup=wakeup if handlers else None,

@@ -1,4 +1,4 @@
-"""The catalog mirror and the real-time price path (cache, single-flight, breaker, cross-node invalidation)."""
+"""The catalog mirror and the real-time price path (cache, single-flight, breaker, invalidation)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class Priced:
 
 
 def build_prices(settings: Settings, db: Database, clock: Clock, erp: Erp, breaker: CircuitBreaker) -> Priced:
-    """Customers, then cache and prices, then the catalog (its upserts invalidate through the price service)."""
+    """Customers, cache and prices, then the catalog (its upserts invalidate through the price service)."""
     s = settings
     repo = SqlCatalogRepository(db, clock)
     customers = CustomerDirectory(repo, erp, clock)

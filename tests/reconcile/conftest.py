@@ -133,6 +133,8 @@ def add_local_order(c: Container, number: str, status: OrderStatus, at: datetime
     record = OrderRecord(order, "C10000", status, at, at, fingerprint(order), erp_order_number=erp_no)
     with SqlTransactions(c.db).write() as t:
         t.orders.add(record)
+        if erp_no:
+            t.orders.set_erp_result(number, erp_no, None, (), at)
     return record
 
 
