@@ -173,3 +173,13 @@ class NavSimulator(Simulator):
         return _reply(
             start_response, "500 Internal Server Error", fault_envelope(fault), "text/xml; charset=utf-8"
         )
+
+
+def make_app(
+    config: SimConfig | None = None,
+    instance: str = "DynamicsNAV90",
+    company: str = "CRONUS International Ltd.",
+    auth: str = "basic",
+) -> NavSimulator:
+    """The NAV dialect as a WSGI app (demo data)."""
+    return NavSimulator(config, nav=NavOptions(instance, company, auth))

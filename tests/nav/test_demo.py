@@ -71,7 +71,7 @@ def test_demo_with_the_nav_dialect(tmp_path: Path) -> None:
     web = f"http://127.0.0.1:{port}"
     try:
         banner = _banner(demo)
-        assert "NAV dialect" in banner and "/DynamicsNAV90/WS/" in banner, banner
+        assert "(nav dialect)" in banner and "/DynamicsNAV90/WS/" in banner, banner
         answer = requests.post(f"{web}/api/v1/prices", json=QUERY, headers=AUTH, timeout=10).json()
         assert answer["totals"] == {"net": "778.80", "tax": "147.97", "gross": "926.77"}
         body = order_body("WEB-NAV-DEMO", placed_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
