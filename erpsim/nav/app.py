@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -41,10 +41,16 @@ class NavOptions:
     auth: str = "basic"  # basic | ntlm
 
 
-@lru_cache(maxsize=16)
+_local = threading.local()
+
+
 def _schema(kind: str, name: str) -> etree.XMLSchema:
-    wsdl = codeunit_wsdl(name, "x") if kind == "Codeunit" else page_wsdl(PAGES[name], "x")
-    return schema_of(wsdl, safe_parser())
+    """The service's schema, compiled once per thread (lxml validators are not shared between threads)."""
+    cache = _local.__dict__.setdefault("schemas", {})
+    if (kind, name) not in cache:
+        wsdl = codeunit_wsdl(name, "x") if kind == "Codeunit" else page_wsdl(PAGES[name], "x")
+        cache[(kind, name)] = schema_of(wsdl, safe_parser())
+    return cache[(kind, name)]
 
 
 class NavSimulator(Simulator):
