@@ -18,6 +18,7 @@ from zeep.exceptions import Fault
 
 from ....errors import ErpUnavailable
 from ..shared.errors import http_status_error
+from ..shared.http import NtlmSessionPool
 from ..shared.recording import MessageRecorder
 from ..shared.wsdl import fetch_wsdl, parse_wsdl
 from .faults import map_fault, nav_errors
@@ -50,6 +51,7 @@ class CodeunitCall:
         self.url, self.wsdl, self.ns, self.session = url, wsdl, namespace, session
         self.timeouts, self.recorder = timeouts, recorder
         self._params: dict[str, list[str]] = {}
+        self._prepared: dict[str, requests.PreparedRequest] = {}
         self._lock = threading.Lock()
 
     def parameters(self, function: str) -> list[str]:
@@ -80,21 +82,33 @@ class CodeunitCall:
                 etree.SubElement(call, f"{{{self.ns}}}{name}").text = _text(args[name])
         return env
 
+    def _post(self, function: str, body: bytes) -> requests.Response:
+        """POST the envelope; with a plain session a request prepared once per function is reused (its auth
+        and headers are set already), which halves requests' per-call cost. NTLM sessions post normally."""
+        headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{self.ns}:{function}"'}
+        if isinstance(self.session, NtlmSessionPool):
+            return self.session.post(
+                self.url, data=body, headers={**headers, **self.recorder.headers()}, timeout=self.timeouts
+            )
+        template = self._prepared.get(function)
+        if template is None:
+            template = self.session.prepare_request(requests.Request("POST", self.url, headers=headers))
+            self._prepared[function] = template
+        prepared = template.copy()
+        prepared.headers = requests.structures.CaseInsensitiveDict(
+            {**template.headers, **self.recorder.headers()}
+        )
+        prepared.prepare_body(body, None)
+        return self.session.send(prepared, timeout=self.timeouts)
+
     def __call__(self, function: str, **args: Any) -> Decimal:
         """Call `function`; its return_value as a Decimal."""
         if not self.parameters(function):
             raise ErpUnavailable(f"{function}: not published in the codeunit's WSDL")
         env = self.envelope(function, args)
-        headers = {
-            "Content-Type": "text/xml; charset=utf-8",
-            "SOAPAction": f'"{self.ns}:{function}"',
-            **self.recorder.headers(),
-        }
         self.recorder.request(function, env)
         with nav_errors(function):
-            response = self.session.post(
-                self.url, data=etree.tostring(env, encoding="utf-8"), headers=headers, timeout=self.timeouts
-            )
+            response = self._post(function, etree.tostring(env, encoding="utf-8"))
         try:
             root = etree.fromstring(response.content, PARSER)
         except etree.XMLSyntaxError:
