@@ -265,3 +265,12 @@ def test_a_bad_profile_names_the_key(nav_basic: NavServer) -> None:
     prof["nav"]["pricing"]["mode"] = "telepathy"
     with pytest.raises(ConfigError, match=r"\[nav.pricing\] mode"):
         NavErp(connector_config(nav_basic, prof))
+
+
+def test_check_names_a_codeunit_parameter_the_wsdl_lacks(nav_basic: NavServer) -> None:
+    prof = profile(nav_basic)
+    prof["nav"]["pricing"]["params"]["campaign"] = "campaignNo"
+    connector = NavErp(connector_config(nav_basic, prof))
+    items = {item.name: item for item in connector.check()}
+    assert not items["codeunit GetSalesPrice"].ok and "campaignNo" in items["codeunit GetSalesPrice"].detail
+    connector.close()

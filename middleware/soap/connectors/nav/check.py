@@ -16,6 +16,27 @@ def _services(erp: NavErp) -> list[str]:
     return keys + (["sales_quote"] if erp.profile.pricing_mode == "quote" else ["pricing_codeunit"])
 
 
+def _codeunit(erp: NavErp) -> list[CheckItem]:
+    """The price and discount functions are published with the parameter names the profile gives."""
+    p, out = erp.profile, []
+    wanted = [name for name in p.params.values() if name]
+    for function in (p.price_function, p.discount_function):
+        try:
+            published = erp.codeunit_call.parameters(function)
+        except (MiddlewareError, OSError, ValueError) as exc:
+            out.append(CheckItem(f"codeunit {function}", False, str(exc)))
+            continue
+        missing = [name for name in wanted if name not in published]
+        if not published:
+            detail = "not published in the codeunit's WSDL"
+        elif missing:
+            detail = f"no parameter {', '.join(missing)} (see [nav.pricing.params])"
+        else:
+            detail = f"parameters {', '.join(published)}"
+        out.append(CheckItem(f"codeunit {function}", bool(published) and not missing, detail))
+    return out
+
+
 def run_check(erp: NavErp) -> list[CheckItem]:
     """Plain-words report; never raises, never shows a secret."""
     p = erp.profile
@@ -37,6 +58,8 @@ def run_check(erp: NavErp) -> list[CheckItem]:
         items.append(CheckItem("order_number_field", ok, detail))
     except (MiddlewareError, OSError, ValueError) as exc:
         items.append(CheckItem("order_number_field", False, str(exc)))
+    if p.pricing_mode == "codeunit":
+        items += _codeunit(erp)
     try:
         page = erp.list_items(1, None)
         items.append(CheckItem("call Item.ReadMultiple", True, f"answered ({len(page.items)} item)"))

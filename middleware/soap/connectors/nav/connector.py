@@ -63,7 +63,7 @@ class NavErp:
         self.pool = ThreadPoolExecutor(max_workers=p.max_concurrent_calls, thread_name_prefix="nav-call")
         self.customers = TtlCache(60.0)
         self.item_groups = TtlCache(600.0)
-        fast = CodeunitCall(
+        self.codeunit_call = CodeunitCall(
             self.services.url("pricing_codeunit"),
             self.services.wsdl_location("pricing_codeunit"),
             self.services.namespace("pricing_codeunit"),
@@ -71,7 +71,7 @@ class NavErp:
             (config.connect_timeout, config.read_timeout),
             self.recorder,
         )
-        self.codeunit = CodeunitPricer(p, fast, self.pool, self._item_vat)
+        self.codeunit = CodeunitPricer(p, self.codeunit_call, self.pool, self._item_vat)
         self.quotes = QuotePricer(p, self.services.call)
         self.listing = OrderListing(p, self.services.call)
         self._closed = threading.Event()
