@@ -14,7 +14,7 @@ from erpsim.nav.documents import QuoteBook, create_order, delete_order, update_o
 from erpsim.nav.faults import NavFault
 from erpsim.nav.filters import compile_criteria
 from erpsim.nav.lines import check_customer, price_no
-from erpsim.nav.pages import CODEUNIT_NS, PAGES, Page
+from erpsim.nav.pages import CODEUNIT_NS, FUNCTIONS, Page
 from erpsim.nav.records import (
     Record,
     charge_record,
@@ -29,6 +29,7 @@ from erpsim.nav.soapio import child_text, fmt, parse_value, read_record, write_r
 from erpsim.store import ErpState
 
 HIDDEN = ("INVOICED", "CANCELLED")
+WRITES = frozenset({"Create", "CreateMultiple", "Update", "UpdateMultiple", "Delete"})
 
 
 class NavService:
@@ -177,8 +178,6 @@ class NavService:
 
     def codeunit(self, name: str, fn: str, req: Element) -> Element:
         """GetSalesPrice / GetSalesDiscount (unit price, line discount %) and GetItemInventory."""
-        from erpsim.nav.pages import FUNCTIONS
-
         spec = FUNCTIONS.get(fn)
         if spec is None:
             raise NavFault.broker(f"Function {fn} is not published in codeunit {name}.")
@@ -213,7 +212,3 @@ class NavService:
             day,
         )
         return priced.unit_price if fn == "GetSalesPrice" else priced.discount_percent
-
-
-WRITES = frozenset({"Create", "CreateMultiple", "Update", "UpdateMultiple", "Delete"})
-PAGE_BY_LOWER = {name.lower(): p for name, p in PAGES.items()}
