@@ -274,3 +274,17 @@ def test_check_names_a_codeunit_parameter_the_wsdl_lacks(nav_basic: NavServer) -
     items = {item.name: item for item in connector.check()}
     assert not items["codeunit GetSalesPrice"].ok and "campaignNo" in items["codeunit GetSalesPrice"].detail
     connector.close()
+
+
+def test_a_value_nav_has_no_variant_for_is_an_invalid_configuration(nav: NavServer) -> None:
+    for mode in ("codeunit", "quote"):
+        prof = profile(nav, mode)
+        prof["nav"]["options"]["color"]["values"]["pink"] = "Pink"
+        prof["nav"]["item_options"]["MUG-01"] = ["color:white|black|gold|pink", "engraving"]
+        connector = NavErp(connector_config(nav, prof))
+        pink = PriceRequestLine("1", "MUG-01", 5, Configuration.of({"color": "pink"}))
+        plain = PriceRequestLine("2", "MUG-02", 1)
+        line, ok = connector.simulate_prices("C10000", "EUR", [pink, plain]).lines
+        connector.close()
+        assert line.status is LineStatus.INVALID_CONFIGURATION and "Item Variant" in line.status_text, mode
+        assert ok.status is LineStatus.OK, mode

@@ -13,10 +13,8 @@ from ....domain.pricing import LinePrice, LineStatus, PriceRequestLine
 from ....errors import ErpRejected
 from .lookups import CustomerFacts
 from .options import Charge, LinePlan, OptionError, OptionMap
-from .pricing import NavAmounts, compose, failed
+from .pricing import NavAmounts, compose, failed, line_status
 from .profile import NavProfile
-
-FAULT_STATUS = {"NOT_FOUND": LineStatus.NOT_FOUND, "BLOCKED": LineStatus.BLOCKED}
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,17 +106,18 @@ class CodeunitPricer:
         try:
             amounts = main.result()
         except ErpRejected as exc:
-            if exc.code in FAULT_STATUS:
-                return failed(line, FAULT_STATUS[exc.code], exc.reason)
-            raise
+            status = line_status(exc)
+            if status is None:
+                raise
+            return failed(line, status, exc.reason)
         priced: list[tuple[Charge, NavAmounts]] = []
         for charge, future in charges:
             try:
                 priced.append((charge, future.result()))
             except ErpRejected as exc:
-                if exc.code not in FAULT_STATUS:
+                if line_status(exc) is None:
                     raise
-                return failed(line, LineStatus.INVALID_CONFIGURATION, exc.reason)
+                return failed(line, LineStatus.INVALID_CONFIGURATION, exc.reason)  # a charge item is missing
         rate = self.profile.vat_rate(facts.vat_group, vat.result())
         if rate is None:
             raise ErpRejected(

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from ....domain.money import round_money
 from ....domain.pricing import Adjustment, LinePrice, LineStatus, PriceRequestLine
+from ....errors import ErpRejected
 from .options import Charge
 
 ZERO = Decimal("0")
@@ -78,3 +79,10 @@ def compose(
         tax_amount=tax,
         gross_amount=gross,
     )
+
+
+def line_status(exc: ErpRejected) -> LineStatus | None:
+    """The line status a NAV refusal stands for (None: not about the line, raise it)."""
+    if exc.code == "NOT_FOUND" and "Item Variant" in exc.reason:
+        return LineStatus.INVALID_CONFIGURATION  # the chosen value has no variant in NAV
+    return {"NOT_FOUND": LineStatus.NOT_FOUND, "BLOCKED": LineStatus.BLOCKED}.get(exc.code)

@@ -12,12 +12,11 @@ from typing import Any
 from ....domain.pricing import LinePrice, LineStatus, PriceRequestLine
 from ....errors import ErpError, ErpRejected
 from .options import Charge, LinePlan, OptionError, OptionMap, nav_rows
-from .pricing import NavAmounts, compose, failed
+from .pricing import NavAmounts, compose, failed, line_status
 from .profile import NavProfile
 
 log = logging.getLogger(__name__)
 ZERO = Decimal("0")
-QUOTE_FAULTS = {"NOT_FOUND": LineStatus.NOT_FOUND, "BLOCKED": LineStatus.BLOCKED}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +77,7 @@ class QuotePricer:
                 culprit = self._culprit(exc, lines, plans)
                 if culprit is None:
                     raise
-                answers[culprit] = failed(lines[culprit], QUOTE_FAULTS[exc.code], exc.reason)
+                answers[culprit] = failed(lines[culprit], line_status(exc) or LineStatus.NO_PRICE, exc.reason)
                 del plans[culprit]
                 continue
             incl = bool(quote.get("Prices_Including_VAT"))
@@ -105,7 +104,7 @@ class QuotePricer:
         exc: ErpRejected, lines: Sequence[PriceRequestLine], plans: dict[int, LinePlan]
     ) -> int | None:
         """The requested line whose item or charge item NAV named in its fault (the whole Create failed)."""
-        if exc.code not in QUOTE_FAULTS:
+        if line_status(exc) is None:
             return None
         for i, plan in plans.items():
             names = [lines[i].sku, *(c.item_no for c in plan.charges)]
