@@ -154,3 +154,20 @@ def test_ntlm_handshake_authenticates_the_connection(nav_ntlm: NavServer) -> Non
     intruder = requests.Session()
     intruder.auth = HttpNtlmAuth(nav_ntlm.username, "wrong")
     assert intruder.get(f"{nav_ntlm.base}/Page/Item", timeout=5).status_code == 401
+
+
+def test_is_updated_and_create_multiple_follow_the_key(nav: NavServer) -> None:
+    box = f"<SalesOrder_List>{order_xml('WEB-M1')}{order_xml('WEB-M2', qty=3)}</SalesOrder_List>"
+    created = xml(call(nav, "Page", "SalesOrder", "CreateMultiple", box))
+    keys = [k for k in texts(created, "Key") if k.startswith("36;")]
+    assert texts(created, "External_Document_No") == ["WEB-M1", "WEB-M2"] and len(keys) == 2
+    fresh = xml(call(nav, "Page", "SalesOrder", "IsUpdated", f"<Key>{keys[0]}</Key>"))
+    assert texts(fresh, "IsUpdated_Result") == ["false"]
+    update = (
+        f"<SalesOrder><Key>{keys[0]}</Key><External_Document_No>WEB-M1b</External_Document_No></SalesOrder>"
+    )
+    call(nav, "Page", "SalesOrder", "Update", update)
+    assert texts(
+        xml(call(nav, "Page", "SalesOrder", "IsUpdated", f"<Key>{keys[0]}</Key>")), "IsUpdated_Result"
+    ) == ["true"]
+    assert call(nav, "Page", "Item", "Create", "<Item><No>X</No></Item>").status_code == 500  # read-only page
