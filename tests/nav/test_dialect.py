@@ -162,12 +162,11 @@ def test_is_updated_and_create_multiple_follow_the_key(nav: NavServer) -> None:
     keys = [k for k in texts(created, "Key") if k.startswith("36;")]
     assert texts(created, "External_Document_No") == ["WEB-M1", "WEB-M2"] and len(keys) == 2
     fresh = xml(call(nav, "Page", "SalesOrder", "IsUpdated", f"<Key>{keys[0]}</Key>"))
-    assert texts(fresh, "IsUpdated_Result") == ["false"]
+    assert texts(fresh, "IsUpdated_Result")[-1] == "false"  # the wrapper and its result share the name
     update = (
         f"<SalesOrder><Key>{keys[0]}</Key><External_Document_No>WEB-M1b</External_Document_No></SalesOrder>"
     )
     call(nav, "Page", "SalesOrder", "Update", update)
-    assert texts(
-        xml(call(nav, "Page", "SalesOrder", "IsUpdated", f"<Key>{keys[0]}</Key>")), "IsUpdated_Result"
-    ) == ["true"]
+    stale = xml(call(nav, "Page", "SalesOrder", "IsUpdated", f"<Key>{keys[0]}</Key>"))
+    assert texts(stale, "IsUpdated_Result")[-1] == "true"
     assert call(nav, "Page", "Item", "Create", "<Item><No>X</No></Item>").status_code == 500  # read-only page
