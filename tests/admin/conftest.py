@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from middleware.app import create_app
-from middleware.bootstrap import Container, build_container
 from middleware.config import Settings
 from middleware.domain.catalog import Customer, Product
+from middleware.wiring import Container, build_container
 from tests.fakes import FakeErp, flat_price
 
 ADMIN_USER, ADMIN_PASSWORD = "admin", "test-admin-password"
@@ -30,7 +30,7 @@ def order_body(number: str) -> dict[str, Any]:
         "order_number": number,
         "customer_id": "C10000",
         "currency": "EUR",
-        "placed_at": "2026-11-23T10:02:00Z",
+        "placed_at": datetime.now(UTC).isoformat(),
         "lines": [{"line_ref": "1", "sku": "PEN-01", "quantity": 10, "options": {}, "unit_price": "2.00"}],
         "shipping_address": {
             "name": "Ada Shop GmbH",

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from middleware.bootstrap import Container, build_container
 from middleware.config import Settings
 from middleware.domain.catalog import Customer, OptionKind, OptionValue, Product, ProductOption
+from middleware.wiring import Container, build_container
 from tests.fakes import FakeClock, FakeErp
 
 API_KEY = "test-shop-key-123"

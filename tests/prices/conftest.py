@@ -39,8 +39,8 @@ def erp(clock: FakeClock) -> FakeErp:
 
 @pytest.fixture
 def container(database_url: str, erp: FakeErp, clock: FakeClock) -> Iterator[object]:
-    from middleware.bootstrap import build_container
     from middleware.config import Settings
+    from middleware.wiring import build_container
 
     settings = Settings(database_url=database_url, shop_api_keys=(API_KEY,), breaker_failure_threshold=2,
                         breaker_reset_timeout=30.0)

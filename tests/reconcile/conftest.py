@@ -12,7 +12,6 @@ import pytest
 import requests
 
 from erpsim import SimulatorServer
-from middleware.bootstrap import Container, build_container
 from middleware.config import Settings
 from middleware.domain.configuration import Configuration
 from middleware.domain.erp import ErpOrder, ErpOrderLine
@@ -27,6 +26,7 @@ from middleware.domain.orders import (
 )
 from middleware.ports.orders import KIND_ERP_ORDER
 from middleware.store.order_repo import SqlTransactions
+from middleware.wiring import Container, build_container
 from tests.fakes import START as START  # re-exported for the tests
 from tests.fakes import FakeClock, FakeErp
 
@@ -59,6 +59,8 @@ def add_local_order(c: Container, number: str, status: OrderStatus, at: datetime
     record = OrderRecord(order, "C10000", status, at, at, fingerprint(order), erp_order_number=erp_no)
     with SqlTransactions(c.db).write() as t:
         t.orders.add(record)
+        if erp_no:
+            t.orders.set_erp_result(number, erp_no, None, (), at)
     return record
 
 

@@ -83,6 +83,7 @@ def _option_from_erp(o: Any) -> ProductOption:
         kind=OptionKind(o.Kind.lower()),
         required=bool(o.Required),
         values=tuple(OptionValue(v.Code, v.Label) for v in items_of(o.Values, "Value")),
+        max_length=None if o.MaxLength is None else int(o.MaxLength),
     )
 
 
@@ -174,7 +175,6 @@ def order_to_erp(order: NewOrder, erp_customer_no: str) -> dict[str, Any]:
         "ExternalDocumentNo": order.order_number,
         "CustomerNo": erp_customer_no,
         "CurrencyCode": order.currency,
-        "OrderDate": order.placed_at.astimezone(UTC).date(),
         "ShipTo": {"Name": ship.name, "Address": ship.street, "Address2": ship.street2 or None,
                    "PostCode": ship.postal_code, "City": ship.city, "CountryCode": ship.country},
         "Lines": {"Line": [
