@@ -11,6 +11,7 @@ from ..errors import ConfigError, MiddlewareError
 from ..observability import requestid
 from ..ports.erp import ConnectorConfig, Erp, ErpMessage
 from ..soap.connectors.registry import SETTING, resolve
+from .profile import SETTING as PROFILE_SETTING
 from .profile import load_profile
 
 _DEFAULTS = {f.name: f.default for f in fields(Settings)}
@@ -47,7 +48,9 @@ def build_erp(settings: Settings, record: Callable[[ErpMessage], None] | None = 
     config = connector_config(settings, record)
     try:
         erp: Erp = cls(config)
-    except ConfigError:
+    except ConfigError as exc:
+        if settings.erp_profile and exc.variable.startswith("profile"):  # name the setting and the file too
+            raise ConfigError(PROFILE_SETTING, f"{settings.erp_profile}: {exc}") from None
         raise
     except MiddlewareError as exc:
         raise ConfigError(SETTING, f"{settings.erp_connector}: {exc}") from None

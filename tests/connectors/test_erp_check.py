@@ -104,7 +104,7 @@ def test_a_broken_reference_profile_is_one_line_naming_the_problem(
         pytest.skip("the profile keys are the reference connector's")
     code, lines = run_check(MIDDLEWARE_ERP_PROFILE=broken_profile(text))
     assert code == 1
-    assert len(lines) == 1 and named in lines[0], lines
+    assert len(lines) == 1 and named in lines[0] and "MIDDLEWARE_ERP_PROFILE" in lines[0], lines
     assert secrets_absent(lines)
 
 
