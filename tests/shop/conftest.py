@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import requests
-from middleware.bootstrap import Container, build_container
+from middleware.wiring import Container, build_container
 
 from middleware.app import create_app
 from middleware.config import Settings
