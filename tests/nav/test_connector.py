@@ -288,3 +288,12 @@ def test_a_value_nav_has_no_variant_for_is_an_invalid_configuration(nav: NavServ
         connector.close()
         assert line.status is LineStatus.INVALID_CONFIGURATION and "Item Variant" in line.status_text, mode
         assert ok.status is LineStatus.OK, mode
+
+
+def test_the_profile_caps_a_page(nav: NavServer) -> None:
+    prof = profile(nav)
+    prof["nav"]["catalog"]["page_size"] = 3
+    connector = NavErp(connector_config(nav, prof))
+    page = connector.list_items(100, None)
+    connector.close()
+    assert len(page.items) == 3 and page.bookmark is not None

@@ -170,13 +170,16 @@ class NavErp:
         return replace(m.order_from_nav(rec, self.profile), status=OrderStatus.CANCELLED)
 
     def list_items(self, page_size: int, bookmark: str | None) -> Page[Product]:
-        """Item cards page by page (bookmarkKey), filtered by the profile's item_filter."""
-        rows, nxt = self.listing.chunk("item", filters(**self.profile.item_filter), page_size, bookmark)
+        """Item cards page by page (bookmarkKey, at most [nav.catalog] page_size), filtered by item_filter."""
+        size = min(page_size, self.profile.page_size)
+        rows, nxt = self.listing.chunk("item", filters(**self.profile.item_filter), size, bookmark)
         return Page(tuple(m.product_from_nav(r, self.profile) for r in rows), nxt)
 
     def list_customers(self, page_size: int, bookmark: str | None) -> Page[Customer]:
-        """Customer cards page by page (bookmarkKey)."""
-        rows, nxt = self.listing.chunk("customer", filters(), page_size, bookmark)
+        """Customer cards page by page (bookmarkKey, at most [nav.catalog] page_size)."""
+        rows, nxt = self.listing.chunk(
+            "customer", filters(), min(page_size, self.profile.page_size), bookmark
+        )
         return Page(tuple(m.customer_from_nav(r, self.profile) for r in rows), nxt)
 
     @property
