@@ -15,6 +15,7 @@ import spnego
 from erpsim.soap import basic_credentials
 
 _FILE_LOCK = threading.Lock()
+MAX_CONNECTIONS = 4096  # remembered authenticated connections (client address, port)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class NtlmAuth:
         _register_user(username, password)
         self.lock = threading.Lock()
         self.pending: dict[tuple[str, str], spnego.ContextProxy] = {}
-        self.authenticated: set[tuple[str, str]] = set()
+        self.authenticated: dict[tuple[str, str], None] = {}  # insertion-ordered: oldest forgotten first
 
     def check(self, header: str | None, conn: tuple[str, str]) -> AuthResult:
         """Accept an authenticated connection, continue a handshake, or challenge."""
@@ -91,7 +92,7 @@ class NtlmAuth:
             if ctx is None or raw[8:12] == b"\x01\x00\x00\x00":
                 ctx = spnego.server(protocol="ntlm")
                 self.pending[conn] = ctx
-                self.authenticated.discard(conn)
+                self.authenticated.pop(conn, None)
         try:
             out = ctx.step(raw)
         except spnego.exceptions.SpnegoError:
@@ -102,11 +103,13 @@ class NtlmAuth:
             return AuthResult(False, (f"{scheme} {base64.b64encode(out or b'').decode()}",))
         with self.lock:
             self.pending.pop(conn, None)
-            self.authenticated.add(conn)
+            self.authenticated[conn] = None
+            if len(self.authenticated) > MAX_CONNECTIONS:
+                del self.authenticated[next(iter(self.authenticated))]
         return AuthResult(True)
 
     def forget(self, conn: tuple[str, str]) -> None:
         """Drop a connection's state."""
         with self.lock:
             self.pending.pop(conn, None)
-            self.authenticated.discard(conn)
+            self.authenticated.pop(conn, None)
