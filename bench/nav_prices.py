@@ -71,6 +71,32 @@ def erp_calls(url: str) -> int:
     return int(control(url, "GET", "stats")["total_calls"])
 
 
+def codeunit_p50s(url: str, samples: int, concurrency: int) -> tuple[float, float]:
+    """p50 of a 1-line and of a 48-line request in codeunit mode (milliseconds)."""
+    nav = connector(url, "codeunit", concurrency)
+    try:
+        nav.simulate_prices("C10000", "EUR", lines(1))  # WSDLs, customer and item facts loaded once
+        one = p50(samples, lambda: nav.simulate_prices("C10000", "EUR", lines(1)))
+        many = p50(samples, lambda: nav.simulate_prices("C10000", "EUR", lines(48)))
+    finally:
+        nav.close()
+    return one, many
+
+
+def quote_figures(url: str, samples: int, concurrency: int) -> tuple[float, float]:
+    """(ERP calls per 48-line request, p50 of a 48-line request) in quote mode."""
+    nav = connector(url, "quote", concurrency)
+    try:
+        nav.simulate_prices("C10000", "EUR", lines(1))
+        control(url, "POST", "stats/reset")
+        for _ in range(samples):
+            nav.simulate_prices("C10000", "EUR", lines(48))
+        per_request = erp_calls(url) / samples
+        return per_request, p50(samples, lambda: nav.simulate_prices("C10000", "EUR", lines(48)))
+    finally:
+        nav.close()
+
+
 def main() -> int:
     """Run both modes and print the figures (and verdicts unless --quick)."""
     a = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -100,19 +126,8 @@ def main() -> int:
     )
     try:
         control(erp.url, "POST", "faults", {"latency_ms": args.latency_ms})
-        nav = connector(erp.url, "codeunit", args.concurrency)
-        nav.simulate_prices("C10000", "EUR", lines(1))  # WSDLs, customer and item facts loaded once
-        one = p50(samples, lambda: nav.simulate_prices("C10000", "EUR", lines(1)))
-        many = p50(samples, lambda: nav.simulate_prices("C10000", "EUR", lines(48)))
-        nav.close()
-        quote = connector(erp.url, "quote", args.concurrency)
-        quote.simulate_prices("C10000", "EUR", lines(1))
-        control(erp.url, "POST", "stats/reset")
-        for _ in range(samples):
-            quote.simulate_prices("C10000", "EUR", lines(48))
-        per_request = erp_calls(erp.url) / samples
-        quote_p50 = p50(samples, lambda: quote.simulate_prices("C10000", "EUR", lines(48)))
-        quote.close()
+        one, many = codeunit_p50s(erp.url, samples, args.concurrency)
+        per_request, quote_p50 = quote_figures(erp.url, samples, args.concurrency)
     finally:
         erp.stop()
     ratio = many / one

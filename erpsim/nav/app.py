@@ -18,7 +18,7 @@ from erpsim.config import SimConfig
 from erpsim.model import Catalog
 from erpsim.nav.auth import BasicAuth, NtlmAuth
 from erpsim.nav.documents import QuoteBook
-from erpsim.nav.faults import NavFault, fault_envelope
+from erpsim.nav.faults import INTERNAL, LOCK_TIMEOUT, NavFault, fault_envelope
 from erpsim.nav.pages import CODEUNIT_NAME, CODEUNIT_NS, PAGES
 from erpsim.nav.posting import post_route
 from erpsim.nav.service import NavService
@@ -140,18 +140,16 @@ class NavSimulator(Simulator):
             return self._nav_fault(start_response, fault, stat)
         except Exception:
             log.exception("NAV operation %s failed", stat)
-            return self._nav_fault(
-                start_response,
-                NavFault(
-                    "Microsoft.Dynamics.Nav.Types.Exceptions.NavCSideException", "An internal error occurred."
-                ),
-                stat,
-            )
+            return self._nav_fault(start_response, NavFault(INTERNAL, "An internal error occurred."), stat)
+        self._hang_after_commit(stat)
+        return _reply(start_response, "200 OK", envelope(response), "text/xml; charset=utf-8")
+
+    def _hang_after_commit(self, stat: str) -> None:
+        """The control API's timeout_after_commit_rate: SalesOrder Create commits, then answers too late."""
         hang = self.faults.hang_after_commit("CreateSalesOrder" if stat == "SalesOrder:Create" else stat)
         if hang:
             self.stats.count(stat, "injected")
             self.stopping.wait(hang)
-        return _reply(start_response, "200 OK", envelope(response), "text/xml; charset=utf-8")
 
     def _dispatch(
         self, environ: dict[str, Any], kind: str, name: str, op: str, request: Any, busy: bool
@@ -168,7 +166,7 @@ class NavSimulator(Simulator):
             raise NavFault.broker(f"Deserialization failed: {err.message if err else 'invalid request'}")
         if busy:
             self.stats.count(f"{name}:{op}", "injected")
-            raise NavFault("Microsoft.Dynamics.Nav.Types.Exceptions.NavCSideLockTimeoutException", LOCKED)
+            raise NavFault(LOCK_TIMEOUT, LOCKED)
         with self.state.lock:
             if kind == "Codeunit":
                 return self.service.codeunit(name, op, request)

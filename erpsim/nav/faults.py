@@ -14,6 +14,7 @@ VALIDATION = EXC + "NavTestFieldException"
 DIALOG = "Microsoft.Dynamics.Nav.Types.NavNCLDialogException"
 BROKER = "Microsoft.Dynamics.Nav.Service.WebServices.ServiceBrokerException"
 INTERNAL = EXC + "NavCSideException"
+LOCK_TIMEOUT = EXC + "NavCSideLockTimeoutException"
 
 
 class NavFault(Exception):

@@ -14,55 +14,54 @@ SOAP = "http://schemas.xmlsoap.org/wsdl/soap/"
 OPTIONAL_PARAMS = frozenset({"variantCode"})  # erpsim accepts the real six-parameter shape too
 
 
-def page_operations(page: Page) -> list[tuple[str, list[tuple[str, str, str, str]], list[tuple[str, ...]]]]:
-    """(operation, request children, result children) with children as (min, max, name, type)."""
+Child = tuple[str, str, str, str]  # (minOccurs, maxOccurs, name, type)
+Operation = tuple[str, list[Child], list[Child]]
+
+
+def _one(name: str, kind: str, low: str = "1") -> list[Child]:
+    return [(low, "1", name, kind)]
+
+
+def _reads(page: Page) -> list[Operation]:
     e, lst = f"tns:{page.entity}", f"tns:{page.entity}_List"
-    ops: list[tuple[str, list[tuple[str, str, str, str]], list[tuple[str, ...]]]] = [
-        ("Read", [("1", "1", "No", "xsd:string")], [("0", "1", page.entity, e)]),
-        ("ReadByRecId", [("1", "1", "recId", "xsd:string")], [("0", "1", page.entity, e)]),
-        (
-            "ReadMultiple",
-            [
-                ("1", "unbounded", "filter", f"tns:{page.entity}_Filter"),
-                ("0", "1", "bookmarkKey", "xsd:string"),
-                ("1", "1", "setSize", "xsd:int"),
-            ],
-            [("0", "1", "ReadMultiple_Result", lst)],
-        ),
-        ("IsUpdated", [("1", "1", "Key", "xsd:string")], [("1", "1", "IsUpdated_Result", "xsd:boolean")]),
-        (
-            "GetRecIdFromKey",
-            [("1", "1", "Key", "xsd:string")],
-            [("1", "1", "GetRecIdFromKey_Result", "xsd:string")],
-        ),
+    read_multiple = [
+        ("1", "unbounded", "filter", f"tns:{page.entity}_Filter"),
+        ("0", "1", "bookmarkKey", "xsd:string"),
+        ("1", "1", "setSize", "xsd:int"),
     ]
-    if not page.editable:
-        return ops
-    ops += [
-        ("Create", [("1", "1", page.entity, e)], [("1", "1", page.entity, e)]),
-        (
-            "CreateMultiple",
-            [("1", "1", f"{page.entity}_List", lst)],
-            [("1", "1", f"{page.entity}_List", lst)],
-        ),
-        ("Update", [("1", "1", page.entity, e)], [("1", "1", page.entity, e)]),
-        (
-            "UpdateMultiple",
-            [("1", "1", f"{page.entity}_List", lst)],
-            [("1", "1", f"{page.entity}_List", lst)],
-        ),
-        ("Delete", [("1", "1", "Key", "xsd:string")], [("1", "1", "Delete_Result", "xsd:boolean")]),
+    return [
+        ("Read", _one("No", "xsd:string"), _one(page.entity, e, "0")),
+        ("ReadByRecId", _one("recId", "xsd:string"), _one(page.entity, e, "0")),
+        ("ReadMultiple", read_multiple, _one("ReadMultiple_Result", lst, "0")),
+        ("IsUpdated", _one("Key", "xsd:string"), _one("IsUpdated_Result", "xsd:boolean")),
+        ("GetRecIdFromKey", _one("Key", "xsd:string"), _one("GetRecIdFromKey_Result", "xsd:string")),
+    ]
+
+
+def _writes(page: Page) -> list[Operation]:
+    e, lst, many = f"tns:{page.entity}", f"tns:{page.entity}_List", f"{page.entity}_List"
+    ops: list[Operation] = [
+        ("Create", _one(page.entity, e), _one(page.entity, e)),
+        ("CreateMultiple", _one(many, lst), _one(many, lst)),
+        ("Update", _one(page.entity, e), _one(page.entity, e)),
+        ("UpdateMultiple", _one(many, lst), _one(many, lst)),
+        ("Delete", _one("Key", "xsd:string"), _one("Delete_Result", "xsd:boolean")),
     ]
     if page.lines is not None:
-        part = f"{page.lines_part}_Key"
+        part = page.lines_part
         ops.append(
             (
-                f"Delete_{page.lines_part}",
-                [("1", "1", part, "xsd:string")],
-                [("1", "1", f"Delete_{page.lines_part}_Result", "xsd:boolean")],
+                f"Delete_{part}",
+                _one(f"{part}_Key", "xsd:string"),
+                _one(f"Delete_{part}_Result", "xsd:boolean"),
             )
         )
     return ops
+
+
+def page_operations(page: Page) -> list[Operation]:
+    """(operation, request children, result children): reads on every page, writes on editable ones."""
+    return _reads(page) + (_writes(page) if page.editable else [])
 
 
 def _el(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
@@ -98,8 +97,8 @@ def _list(schema: etree._Element, entity: str, x: str) -> None:
     _el(seq, f"{x}element", minOccurs="1", maxOccurs="unbounded", name=entity, type=f"tns:{entity}")
 
 
-def _page_schema(schema: etree._Element, page: Page, x: str) -> None:
-    parts = [page, page.lines] if page.lines is not None else [page]
+def _enums(schema: etree._Element, parts: list[Page], x: str) -> dict[tuple[str, str], str]:
+    """One simple type per option enum (header's first, then the lines'), as NAV orders them."""
     enums = _enum_names(parts)
     emitted: set[str] = set()
     for p in parts:
@@ -111,6 +110,11 @@ def _page_schema(schema: etree._Element, page: Page, x: str) -> None:
             restriction = _el(_el(schema, f"{x}simpleType", name=name), f"{x}restriction", base="xsd:string")
             for value in f.options:
                 _el(restriction, f"{x}enumeration", value=value)
+    return enums
+
+
+def _page_schema(schema: etree._Element, page: Page, x: str) -> None:
+    enums = _enums(schema, [page, page.lines] if page.lines is not None else [page], x)
     if page.lines is not None:
         _complex(schema, page.lines, enums, x)
         _list(schema, page.lines.entity, x)

@@ -31,6 +31,15 @@ class NavAmounts:
         return cls(unit_price, discount_percent, discount, gross - discount)
 
 
+def split_tax(amount: Decimal, rate: Decimal, prices_include_tax: bool) -> tuple[Decimal, Decimal, Decimal]:
+    """(net, tax, gross) of a line amount that is gross when prices include tax, else net."""
+    if prices_include_tax:
+        tax = round_money(amount * rate / (HUNDRED + rate))
+        return amount - tax, tax, amount
+    tax = round_money(amount * rate / HUNDRED)
+    return amount, tax, amount + tax
+
+
 def failed(line: PriceRequestLine, status: LineStatus, text: str) -> LinePrice:
     """A line NAV could not price, with NAV's reason."""
     return LinePrice(line.sku, line.quantity, line.configuration, status, text)
@@ -59,12 +68,7 @@ def compose(
             Adjustment("line_discount", "percent", main.discount_percent, round_money(discount_total / qty)),
         )
     amount = sum((a.line_amount for a in [main] + [a for _, a in charges]), ZERO)
-    if prices_include_tax:
-        tax = round_money(amount * rate / (HUNDRED + rate))
-        net, gross = amount - tax, amount
-    else:
-        tax = round_money(amount * rate / HUNDRED)
-        net, gross = amount, amount + tax
+    net, tax, gross = split_tax(amount, rate, prices_include_tax)
     return LinePrice(
         sku=line.sku,
         quantity=line.quantity,
