@@ -160,3 +160,15 @@ def test_cors_origins_must_be_origins() -> None:
         Settings.from_env({"MIDDLEWARE_CORS_ORIGINS": "https://shop.example.com/path"})
     parsed = Settings.from_env({"MIDDLEWARE_CORS_ORIGINS": "https://a.example, http://b.example:8080"})
     assert parsed.cors_origins == ("https://a.example", "http://b.example:8080")
+
+
+def test_the_example_order_in_docs_orders_md_is_a_valid_order_body() -> None:
+    from pathlib import Path
+
+    from middleware.rest.orders import OrderIn
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "orders.md").read_text()
+    body = re.search(r"-d '(\{.*?\})'", text, re.DOTALL)
+    assert body, "docs/orders.md has no example order"
+    order = OrderIn.model_validate_json(body.group(1))
+    assert order.lines[0].sku == "MUG-01"
