@@ -51,6 +51,7 @@ class CallWindow:
         max_samples: int = 20_000,
         horizon_seconds: float = 3600.0,
         monotonic: Callable[[], float] = time.monotonic,
+        on_call: Callable[[str, float, str, str], None] | None = None,
     ) -> None:
         self._samples: deque[tuple[float, str, float, str]] = deque(maxlen=max_samples)
         self._horizon = horizon_seconds
@@ -58,6 +59,7 @@ class CallWindow:
         self._lock = threading.Lock()
         self._last_success: LinkEvent | None = None
         self._last_failure: LinkEvent | None = None
+        self._on_call = on_call  # e.g. the cluster-wide call log
 
     def add(self, operation: str, duration: float, outcome: str, detail: str = "") -> None:
         """Record one call."""
@@ -71,6 +73,8 @@ class CallWindow:
                 self._last_failure = event
             else:
                 self._last_success = event
+        if self._on_call is not None:
+            self._on_call(operation, duration, outcome, detail)
 
     def operation_stats(self, window_seconds: float) -> list[OperationStats]:
         """Per-operation counts and p50/p95 over the last `window_seconds`."""

@@ -3,6 +3,7 @@
 from . import (
     audit_tables,  # noqa: F401
     catalog_tables,  # noqa: F401
+    erp_call_tables,  # noqa: F401
     finding_rule_tables,  # noqa: F401
     order_tables,  # noqa: F401
     reconcile_tables,  # noqa: F401

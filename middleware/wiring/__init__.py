@@ -47,7 +47,7 @@ def build_container(
                            observed.audit)
     admin = build_admin(db, clock, erp, observed.audit, observed.observability, priced.catalog, priced.prices,
                         ordering.orders, jobs.reconciliation_admin, jobs.scheduler, lambda: breaker.state,
-                        ordering.webhooks)
+                        ordering.webhooks, observed.calls)
     worker: tuple[Background, ...] = ()
     if ordering.wakeup is not None:  # the worker has something to deliver
         worker = (ordering.delivery_worker, ordering.wakeup)
@@ -63,7 +63,7 @@ def build_container(
         status_poll=jobs.status_poll, housekeeping=jobs.housekeeping, jobs=jobs.jobs,
         jobs_admin=jobs.jobs_admin,
         reconciliation_admin=jobs.reconciliation_admin, scheduler=jobs.scheduler, admin=admin,
-        listeners=(priced.invalidations,),
+        listeners=(priced.invalidations, observed.calls),
         # web processes without a worker start the listeners alone: start_listeners()
-        background=(priced.invalidations, observed.audit, *worker, jobs.scheduler),
+        background=(priced.invalidations, observed.calls, observed.audit, *worker, jobs.scheduler),
     )

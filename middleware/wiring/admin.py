@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from ..jobs.scheduler import JobScheduler
 from ..observability import Observability
+from ..ports.admin import ErpCallWindow
 from ..ports.clock import Clock
 from ..ports.erp import Erp
 from ..services.admin import AdminServices
@@ -40,6 +41,7 @@ def build_admin(
     scheduler: JobScheduler,
     breaker_state: Callable[[], str | None],
     webhooks: Webhooks,
+    erp_calls: ErpCallWindow,
 ) -> AdminServices:
     """The admin pages' services, split by what each serves."""
     browser = SqlOrderBrowser(db)
@@ -49,7 +51,7 @@ def build_admin(
     status = StatusBoard(
         clock,
         audit=audit,
-        erp_window=observability.window,
+        erp_window=erp_calls,
         prices=PriceStatsAdapter(prices.stats),
         orders=order_source,
         reconciliation=reconciliation,

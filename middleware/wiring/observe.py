@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..config import Settings
 from ..observability import Observability, requestid
+from ..observability.cluster_calls import ClusterCallLog
 from ..observability.erp_messages import ErpMessageAudit
 from ..observability.erp_recorder import CallWindow
 from ..observability.health import ErpReachability
@@ -17,6 +18,7 @@ from ..ports.clock import Clock
 from ..ports.erp import Erp
 from ..store.audit_repo import AuditRepository
 from ..store.db import Database
+from ..store.erp_call_log import SqlErpCallLog
 from .erp import build_erp
 
 
@@ -27,6 +29,7 @@ class Observed:
     audit: AuditRepository
     observability: Observability
     erp: Erp
+    calls: ClusterCallLog  # every node's ERP call outcomes, for the admin's ERP link panel
 
 
 def build_observed(
@@ -42,9 +45,10 @@ def build_observed(
     redactor = Redactor(secret_values(settings))
     if erp is None:
         erp = build_erp(settings, record=ErpMessageAudit(audit.record, requestid.current, redactor))
-    window = CallWindow()
+    calls = ClusterCallLog(SqlErpCallLog(db))
+    window = CallWindow(on_call=calls.add)
     reachability = ErpReachability(
         erp.endpoint, window, timeout=settings.erp_connect_timeout, breaker_state=breaker_state
     )
     observability = Observability(metrics, window, redactor, reachability, audit)
-    return Observed(audit, observability, observability.wrap_erp(erp))
+    return Observed(audit, observability, observability.wrap_erp(erp), calls)
