@@ -18,7 +18,15 @@ admin = Blueprint(
     static_url_path="/static",
 )
 
-from . import auth, filters, views, views_findings, views_orders, views_webhooks  # noqa: E402,F401  (routes attach to the blueprint)
+from . import (  # noqa: E402,F401  (routes attach to the blueprint)
+    auth,
+    filters,
+    views,
+    views_charts,
+    views_findings,
+    views_orders,
+    views_webhooks,
+)
 
 # The shop's API and the ERP's SOAP service never use the admin session: skip verifying its cookie.
 SESSIONLESS_PREFIXES = ("/api/", "/soap/")

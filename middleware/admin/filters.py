@@ -87,3 +87,26 @@ RETRYABLE = frozenset(s.value for s in OrderStatus if s in RETRYABLE_BY_HAND or 
 def can_retry(status: Any) -> bool:
     """Whether a retry can work for an order in this status (the pages offer Retry only then)."""
     return str(getattr(status, "value", status)) in RETRYABLE
+
+
+CHART_W, CHART_H = 600, 160
+
+
+@admin.app_template_filter("chart_top")
+def chart_top(chart: Any) -> float:
+    """A round upper bound for the y axis of a chart."""
+    values = [v for s in chart.series for v in s.values if v is not None]
+    top = max(values, default=0.0)
+    if top <= 0:
+        return 1.0
+    magnitude = 10 ** (len(str(int(top))) - 1)
+    return float(((int(top) // magnitude) + 1) * magnitude)
+
+
+@admin.app_template_filter("svg_points")
+def svg_points(values: Any, top: float) -> str:
+    """Polyline points for hourly values on the chart's canvas (gaps for unknown hours are skipped)."""
+    step = CHART_W / max(len(values) - 1, 1)
+    return " ".join(
+        f"{i * step:.1f},{CHART_H - (v / top) * CHART_H:.1f}" for i, v in enumerate(values) if v is not None
+    )

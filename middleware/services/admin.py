@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .admin_audit import AdminAudit
+from .admin_charts import ChartDesk
 from .admin_findings import FindingDesk
 from .admin_operations import OperationsDesk
 from .admin_orders import OrderDesk
@@ -22,3 +23,4 @@ class AdminServices:
     audit: AdminAudit
     webhooks: WebhookDesk
     findings: FindingDesk
+    charts: ChartDesk

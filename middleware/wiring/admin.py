@@ -6,11 +6,12 @@ from collections.abc import Callable
 
 from ..jobs.scheduler import JobScheduler
 from ..observability import Observability
-from ..ports.admin import ErpCallWindow
+from ..observability.cluster_calls import ClusterCallLog
 from ..ports.clock import Clock
 from ..ports.erp import Erp
 from ..services.admin import AdminServices
 from ..services.admin_audit import AdminAudit
+from ..services.admin_charts import ChartDesk
 from ..services.admin_findings import FindingDesk
 from ..services.admin_operations import OperationsDesk
 from ..services.admin_orders import OrderDesk
@@ -22,6 +23,7 @@ from ..services.job_runs import ReconciliationPanel
 from ..services.orders import OrderService
 from ..services.prices import PriceService
 from ..store.audit_repo import AuditRepository
+from ..store.chart_queries import SqlChartQueries
 from ..store.db import Database
 from ..store.finding_queries import SqlFindingQueries
 from ..store.order_browse import SqlOrderBrowser
@@ -41,7 +43,7 @@ def build_admin(
     scheduler: JobScheduler,
     breaker_state: Callable[[], str | None],
     webhooks: Webhooks,
-    erp_calls: ErpCallWindow,
+    erp_calls: ClusterCallLog,
 ) -> AdminServices:
     """The admin pages' services, split by what each serves."""
     browser = SqlOrderBrowser(db)
@@ -71,4 +73,5 @@ def build_admin(
         trail,
         WebhookDesk(trail, clock, webhooks.deliveries, webhooks.endpoints.list),
         findings,
+        ChartDesk(clock, SqlChartQueries(db), erp_calls.rows),
     )

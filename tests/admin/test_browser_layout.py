@@ -13,7 +13,7 @@ from .test_browser import ARTIFACTS, CHROMIUM, browser, live, tote_order  # noqa
 
 pytestmark = pytest.mark.skipif(not __import__("pathlib").Path(CHROMIUM).exists(), reason="no Chromium")
 PAGES = ("/admin/", "/admin/orders", "/admin/orders/WEB-770001", "/admin/findings", "/admin/webhooks",
-         "/admin/audit", "/admin/prices", "/admin/search?q=WEB-77")
+         "/admin/charts", "/admin/audit", "/admin/prices", "/admin/search?q=WEB-77")
 VIEWPORTS = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
 
 
