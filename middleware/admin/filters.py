@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
+
+from lxml import etree
 
 from ..domain.orders import OrderStatus, is_awaiting_delivery
 from ..services.orders import RETRYABLE_BY_HAND
@@ -110,3 +113,23 @@ def svg_points(values: Any, top: float) -> str:
     return " ".join(
         f"{i * step:.1f},{CHART_H - (v / top) * CHART_H:.1f}" for i, v in enumerate(values) if v is not None
     )
+
+
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=True,
+                            huge_tree=False)
+
+
+def _pretty_one(text: str) -> str:
+    try:
+        return etree.tostring(etree.fromstring(text.strip().encode(), _SAFE_XML), pretty_print=True,
+                              encoding="unicode").rstrip()
+    except (etree.XMLSyntaxError, ValueError):  # truncated or not XML: show it as it came
+        return text
+
+
+@admin.app_template_filter("pretty_xml")
+def pretty_xml(body: str | None) -> str:
+    """SOAP envelopes indented (a request and its answer are separated by a blank line); others as is."""
+    if not body:
+        return ""
+    return "\n\n".join(_pretty_one(part) for part in re.split(r"\n\n(?=<)", body))

@@ -10,6 +10,7 @@ from typing import Any
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from ..errors import ErpError, InputError, MiddlewareError, NotFound
+from ..services import admin_audit
 from ..services.admin import AdminServices
 from . import admin
 from .auth import _safe_next, current_admin
@@ -113,8 +114,12 @@ def search() -> Any:
 def audit_page() -> Any:
     """Recent admin actions and inbound ERP calls."""
     audit = service().audit
+    category = request.args.get("category", "admin")[:16]
+    action, actor = request.args.get("action", "")[:64], request.args.get("actor", "")[:64]
+    entries, total = audit.page(category, action, actor, _int_arg("page", 1))
     return render_template(
-        "admin/audit.html", actions=audit.recent_actions(100), inbound=audit.recent_inbound(50)
+        "admin/audit.html", entries=entries, total=total, category=category, action=action, actor=actor,
+        actions=audit.actions(category), page_no=_int_arg("page", 1), page_size=admin_audit.PAGE_SIZE,
     )
 
 

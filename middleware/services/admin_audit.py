@@ -5,17 +5,37 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import NotFound
+from ..errors import InputError, NotFound
 from ..ports.admin import ADMIN, ERP_IN, AuditEntry, AuditLog
+from ..ports.audit_pages import AuditQueries
 from ..ports.clock import Clock
+
+PAGE_SIZE = 50
+CATEGORIES = (ADMIN, ERP_IN)
 
 
 class AdminAudit:
     """Records admin actions synchronously and reads the audit trail for the audit page."""
 
-    def __init__(self, clock: Clock, log: AuditLog | None = None) -> None:
+    def __init__(
+        self, clock: Clock, log: AuditLog | None = None, queries: AuditQueries | None = None
+    ) -> None:
         self.clock = clock
         self.log = log
+        self.queries = queries
+
+    def page(self, category: str, action: str, actor: str, page_no: int) -> tuple[list[AuditEntry], int]:
+        """One page (PAGE_SIZE) of admin actions or inbound calls, filtered by action and actor."""
+        if category not in CATEGORIES:
+            raise InputError(f"unknown category {category!r}", "category")
+        if self.queries is None:
+            return [], 0
+        offset = (max(page_no, 1) - 1) * PAGE_SIZE
+        return self.queries.page(category, action[:64], actor[:64], offset, PAGE_SIZE)
+
+    def actions(self, category: str) -> list[str]:
+        """The actions a filter can choose from."""
+        return self.queries.actions(category) if self.queries else []
 
     def record(self, actor: str, action: str, subject: str | None, outcome: str, **detail: Any) -> None:
         """Store one admin action."""

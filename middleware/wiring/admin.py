@@ -22,6 +22,7 @@ from ..services.catalog import CatalogService
 from ..services.job_runs import ReconciliationPanel
 from ..services.orders import OrderService
 from ..services.prices import PriceService
+from ..store.audit_queries import SqlAuditQueries
 from ..store.audit_repo import AuditRepository
 from ..store.chart_queries import SqlChartQueries
 from ..store.db import Database
@@ -48,7 +49,7 @@ def build_admin(
     """The admin pages' services, split by what each serves."""
     browser = SqlOrderBrowser(db)
     order_source = OrderAdminAdapter(browser, orders)
-    trail = AdminAudit(clock, audit)
+    trail = AdminAudit(clock, audit, SqlAuditQueries(db))
     findings = FindingDesk(trail, clock, SqlFindingQueries(db))
     status = StatusBoard(
         clock,
