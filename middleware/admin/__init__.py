@@ -23,6 +23,7 @@ from . import (  # noqa: E402,F401  (routes attach to the blueprint)
     filters,
     views,
     views_charts,
+    views_corrections,
     views_findings,
     views_orders,
     views_webhooks,

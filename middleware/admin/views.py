@@ -204,14 +204,19 @@ def _explorer_form() -> tuple[str, str, int, dict[str, str]]:
         quantity = int(form.get("quantity", "1"))
     except ValueError:
         raise InputError("quantity must be a whole number", "quantity") from None
+    return customer, sku, quantity, options_from(form.get("options", ""))
+
+
+def options_from(text: str) -> dict[str, str]:
+    """Options written one `code=value` per line."""
     options: dict[str, str] = {}
-    for line in form.get("options", "").splitlines()[:20]:
+    for line in text.splitlines()[:20]:
         if line.strip():
             code, sep, value = line.partition("=")
             if not sep or not code.strip():
                 raise InputError(f"option {line.strip()[:40]!r} must be written code=value", "options")
             options[code.strip()[:64]] = value.strip()[:200]
-    return customer, sku, quantity, options
+    return options
 
 
 @admin.route("/prices", methods=["GET", "POST"])

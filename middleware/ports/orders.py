@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from ..domain.orders import ErpTotals, OrderEvent, OrderRecord, OrderStatus, PriceDeviation
+from ..domain.orders import ErpTotals, OrderEvent, OrderLine, OrderRecord, OrderStatus, PriceDeviation
 
 KIND_ERP_ORDER = "erp_order"
 KIND_WEBHOOK = "webhook"
@@ -70,6 +70,10 @@ class OrderRepository(Protocol):
 
     def add_event(self, order_number: str, event: OrderEvent) -> None:
         """Append to the order's history."""
+        ...
+
+    def replace_line(self, order_number: str, line: OrderLine) -> None:
+        """Store a corrected line in place of the one with the same line_ref."""
         ...
 
     def events(self, order_number: str) -> list[OrderEvent]:

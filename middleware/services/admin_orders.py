@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TypeVar
 
 from ..errors import InputError, NotFound
@@ -9,6 +10,7 @@ from ..ports.admin import ADMIN, AuditEntry, OrderAdmin, OrderSummary
 from ..ports.order_browse import OrderBrowser, OrderFilter, OrderPage
 from .admin_audit import AdminAudit
 from .admin_panels import OrderDetail
+from .order_corrections import ConfigurationCorrection
 
 MAX_SEARCH = 100
 PAGE_SIZE = 50
@@ -26,11 +28,22 @@ class OrderDesk:
     """Orders as the admin sees and acts on them."""
 
     def __init__(
-        self, audit: AdminAudit, orders: OrderAdmin | None = None, browser: OrderBrowser | None = None
+        self, audit: AdminAudit, orders: OrderAdmin | None = None, browser: OrderBrowser | None = None,
+        corrections: ConfigurationCorrection | None = None,
     ) -> None:
         self.audit = audit
         self.source = orders
         self.browser = browser
+        self.corrections = corrections
+
+    def correct(
+        self, order_number: str, line_ref: str, options: Mapping[str, str], actor: str, note: str
+    ) -> str:
+        """Correct a rejected order's line configuration and send the order again (audited)."""
+        corrections = need(self.corrections, "correct configuration")
+        run = lambda: corrections.correct(order_number, line_ref, options, actor, note)  # noqa: E731
+        return self.audit.act(actor, "correct_configuration", order_number, run, note=note, line_ref=line_ref,
+                              options=dict(options))
 
     def page(self, query: OrderFilter, page_no: int = 1) -> OrderPage:
         """One page (PAGE_SIZE) of orders matching the filter."""

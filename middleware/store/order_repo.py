@@ -16,6 +16,7 @@ from ..domain.orders import (
     ErpTotals,
     NewOrder,
     OrderEvent,
+    OrderLine,
     OrderRecord,
     OrderStatus,
     OrderTotals,
@@ -188,6 +189,16 @@ class SqlOrderRepository:
                 "status": None if event.status is None else event.status.value,
                 "detail": json.dumps(event.detail, ensure_ascii=False, default=str),
             },
+        )
+
+    def replace_line(self, order_number: str, line: OrderLine) -> None:
+        """Store a corrected line in place of the one with the same line_ref (same position)."""
+        values = line_row(order_number, 0, line)
+        del values["position"], values["order_number"]
+        self.conn.execute(
+            update(order_lines)
+            .where(order_lines.c.order_number == order_number, order_lines.c.line_ref == line.line_ref)
+            .values(**values)
         )
 
     def events(self, order_number: str) -> list[OrderEvent]:

@@ -20,6 +20,7 @@ from ..services.admin_status import StatusBoard
 from ..services.admin_webhooks import WebhookDesk
 from ..services.catalog import CatalogService
 from ..services.job_runs import ReconciliationPanel
+from ..services.order_corrections import ConfigurationCorrection
 from ..services.orders import OrderService
 from ..services.prices import PriceService
 from ..store.audit_queries import SqlAuditQueries
@@ -28,6 +29,7 @@ from ..store.chart_queries import SqlChartQueries
 from ..store.db import Database
 from ..store.finding_queries import SqlFindingQueries
 from ..store.order_browse import SqlOrderBrowser
+from ..store.order_repo import SqlTransactions
 from .webhooks import Webhooks
 
 
@@ -69,7 +71,8 @@ def build_admin(
     )
     return AdminServices(
         status,
-        OrderDesk(trail, order_source, browser),
+        OrderDesk(trail, order_source, browser,
+                  ConfigurationCorrection(SqlTransactions(db), catalog.repo, clock, orders.on_received)),
         operations,
         trail,
         WebhookDesk(trail, clock, webhooks.deliveries, webhooks.endpoints.list),
