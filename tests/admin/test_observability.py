@@ -260,3 +260,26 @@ def test_the_recorder_implements_the_erp_port_and_passes_other_attributes_throug
     recorder = ErpCallRecorder(fake_erp, CallWindow())
     assert recorder.get_customer("ERP-C10000").customer_id == "C10000"
     assert recorder.calls == ["get_customer"]  # attribute of the wrapped client
+
+
+def test_text_log_lines_cannot_be_forged_from_outside(client: Any) -> None:
+    stream = io.StringIO()
+    handler = logs.make_handler(make_settings("sqlite://", log_format="text"), stream)
+    access = logging.getLogger("middleware.access")
+    access.addHandler(handler)
+    old_level = access.level
+    access.setLevel(logging.INFO)
+    try:
+        client.get("/nothing%0d%0a2026-12-07 10:00:00,000 ERROR middleware [x] forged\u2028more")
+        try:
+            raise ValueError("bad input\n2026-12-07 10:00:00,000 ERROR middleware [x] forged too")
+        except ValueError:
+            access.exception("failed")
+    finally:
+        access.removeHandler(handler)
+        access.setLevel(old_level)
+    lines = stream.getvalue().splitlines()
+    records = [line for line in lines if not line.startswith("    ")]
+    assert len(records) == 2, lines
+    assert "\\r\\n2026-12-07" in records[0] and "\\x80" in records[0]
+    assert not any(line.lstrip().startswith("2026-12-07 10:00:00,000 ERROR") for line in records)
