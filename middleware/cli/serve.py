@@ -11,6 +11,7 @@ from ..bootstrap import build_container
 from ..config import Settings
 from ..observability.logs import configure
 from ..web import WebServer
+from ..web_limits import limits_from_settings
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,10 @@ def run_serve(args: argparse.Namespace) -> int:
     if not schema_is_current(settings):
         return 2
     container = build_container(settings)
-    server = WebServer(create_app(container=container), args.host, args.port, settings.web_threads)
+    server = WebServer(
+        create_app(container=container), args.host, args.port, settings.web_threads,
+        limits_from_settings(settings),
+    )
     if args.with_worker:
         container.start_background()
     else:
