@@ -176,6 +176,9 @@ class Settings:
     web_request_timeout: float = _setting(10.0, _positive_float)
     web_idle_timeout: int = _setting(30, _positive_int)
     anonymous_body_bytes: int = _setting(262_144, _non_negative_int)
+    # behind a proxy: its address ("*" for any) and how many proxies append to X-Forwarded-For
+    web_trusted_proxy: str | None = _setting(None)
+    web_trusted_proxy_count: int = _setting(1, _positive_int)
     log_format: str = _setting("text", _choice("text", "json"))
     log_level: str = _setting("INFO", _choice("DEBUG", "INFO", "WARNING", "ERROR"))
     run_worker_in_web: bool = _setting(True, _bool)

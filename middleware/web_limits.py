@@ -44,6 +44,8 @@ class WebLimits:
     path_max_body: tuple[tuple[str, int], ...] = ()  # (path prefix, limit), e.g. ("/soap", 4 MiB)
     anonymous_body: int = 262_144
     credentials: CredentialCheck | None = None
+    trusted_proxy: str | None = None  # address of the proxy in front: its X-Forwarded-For names the client
+    trusted_proxy_count: int = 1
 
     def body_limit(self, path: str) -> int:
         """The largest body a request to `path` may declare."""
@@ -52,12 +54,19 @@ class WebLimits:
     def waitress_options(self) -> dict[str, Any]:
         """Keyword arguments for waitress.create_server."""
         largest = max([self.max_body, *(limit for _, limit in self.path_max_body)])
-        return {
+        options: dict[str, Any] = {
             "connection_limit": self.connection_limit,
             "channel_timeout": self.idle_timeout,
             "cleanup_interval": max(1, min(30, self.idle_timeout // 2)),
             "max_request_body_size": largest + 1,  # waitress refuses from its limit on, ours above it
         }
+        if self.trusted_proxy:
+            options.update(
+                trusted_proxy=self.trusted_proxy,
+                trusted_proxy_count=self.trusted_proxy_count,
+                trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto"},
+            )
+        return options
 
     def refusal(self, path: str, headers: dict[str, str], length: int, chunked: bool) -> Error | None:
         """Why a request with these headers must not send its body, or None."""
@@ -141,4 +150,6 @@ def limits_from_settings(settings: Any) -> WebLimits:
         path_max_body=(("/soap", settings.soap_max_request_bytes),),
         anonymous_body=settings.anonymous_body_bytes,
         credentials=credentials,
+        trusted_proxy=settings.web_trusted_proxy,
+        trusted_proxy_count=settings.web_trusted_proxy_count,
     )

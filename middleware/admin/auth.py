@@ -21,7 +21,11 @@ MAX_FAILURES, FAILURE_WINDOW = 10, 300.0
 
 
 class _Throttle:
-    """Refuses sign-in from an address after too many recent failures (per process)."""
+    """Refuses sign-in from one client address after too many recent failures (per process).
+
+    Per client, so an attacker elsewhere never locks the real admin out; behind a proxy the client is the
+    address its X-Forwarded-For names (MIDDLEWARE_WEB_TRUSTED_PROXY), not the proxy's.
+    """
 
     def __init__(self) -> None:
         self._failures: dict[str, deque[float]] = {}
@@ -37,6 +41,10 @@ class _Throttle:
     def fail(self, remote: str) -> None:
         with self._lock:
             self._failures.setdefault(remote, deque(maxlen=MAX_FAILURES)).append(time.monotonic())
+
+    def clear(self, remote: str) -> None:
+        with self._lock:
+            self._failures.pop(remote, None)
 
 
 def csrf_token() -> str:
@@ -135,6 +143,7 @@ def login() -> Any:
             session.permanent = True
             session["admin"] = username
             csrf_token()
+            throttle.clear(remote)
             service.record_sign_in(username, True, remote)
             return redirect(target)
         else:
