@@ -92,12 +92,12 @@ def serve(port: int) -> int:
     from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
     from middleware.app import create_app
-    from middleware.bootstrap import build_container
     from middleware.cli.serve import configure_logging
     from middleware.config import Settings
     from middleware.soap.service.hardening import SoapGuard
     from middleware.soap.service.wssecurity import UsernameTokenVerifier
     from middleware.web import WebServer
+    from middleware.wiring import build_container
 
     settings = Settings.from_env()
     configure_logging(settings)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .bootstrap import Container, build_container
 from .config import Settings
+from .wiring import Container, build_container
 
 
 def create_app(settings: Settings | None = None, *, container: Container | None = None) -> Flask:

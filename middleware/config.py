@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -163,6 +163,7 @@ class Settings:
     delivery_lease_seconds: int = _setting(3, _positive_int)
     delivery_concurrency: int = _setting(4, _positive_int)
     delivery_poll_interval: float = _setting(1.0, _positive_float)
+    delivery_probe_interval: float = _setting(1.0, _positive_float)
     pull_lease_seconds: int = _setting(300, _positive_int)
     order_delivery: str = _setting("push", _choice("push", "pull"))
     status_webhook_url: str | None = _setting(None, _optional_url)
@@ -192,6 +193,9 @@ class Settings:
     schedule_catalog_sync: str = _setting("1h", _schedule)
     schedule_price_check: str = _setting("1h", _schedule)
     schedule_housekeeping: str = _setting("1h", _schedule)
+    # status polling, only for a connector whose ERP pushes no status (NAV, X3)
+    schedule_status_poll: str = _setting("1m", _schedule)
+    status_poll_window_days: int = _setting(30, _positive_int)
     scheduler_misfire_grace: int = _setting(300, _positive_int)
     reconcile_window_hours: int = _setting(48, _positive_int)
     reconcile_overlap_minutes: int = _setting(60, _non_negative_int)
@@ -219,10 +223,6 @@ class Settings:
                 raise ConfigError(variable, str(exc)) from None
         values.update(overrides)
         return cls(**values)
-
-    def with_overrides(self, **changes: Any) -> Settings:
-        """A copy with some settings changed (tests, CLI flags)."""
-        return replace(self, **changes)
 
     def demo_secrets_in_use(self) -> list[str]:
         """Variables still holding a demo secret (`serve` refuses to start with any)."""

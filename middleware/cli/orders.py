@@ -6,10 +6,10 @@ import argparse
 import sys
 import threading
 
-from ..bootstrap import build_container
 from ..config import Settings
 from ..errors import Conflict, NotFound
 from ..web import raise_on_sigterm
+from ..wiring import build_container
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

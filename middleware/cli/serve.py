@@ -7,11 +7,11 @@ import logging
 import sys
 
 from ..app import create_app
-from ..bootstrap import build_container
 from ..config import Settings
 from ..observability.logs import configure
 from ..web import WebServer
 from ..web_limits import limits_from_settings
+from ..wiring import build_container
 
 log = logging.getLogger(__name__)
 

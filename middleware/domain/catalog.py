@@ -25,13 +25,19 @@ class OptionValue:
 
 @dataclass(frozen=True, slots=True)
 class ProductOption:
-    """A configurable option of a product (colour, engraving, ...)."""
+    """A configurable option of a product (colour, engraving, ...).
+
+    `values` are in the ERP's order (their sort order); `max_length` bounds a text option's value;
+    `default` is the value a configurator preselects (None: the ERP states none).
+    """
 
     code: str
     label: str
     kind: OptionKind
     required: bool = False
     values: tuple[OptionValue, ...] = ()
+    max_length: int | None = None
+    default: str | None = None
 
     def label_for(self, value: str) -> str:
         """Human-readable label of a chosen value (text options echo the text)."""

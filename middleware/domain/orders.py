@@ -39,7 +39,6 @@ class OrderStatus(str, enum.Enum):
 
 S = OrderStatus
 _DELIVERY = {S.RECEIVED, S.SUBMITTING, S.SUBMIT_UNKNOWN, S.NEEDS_ATTENTION}
-_IN_ERP = {S.ACCEPTED, S.RELEASED, S.ON_HOLD, S.SHIPPED, S.INVOICED, S.CANCELLED}
 
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.RECEIVED: frozenset({S.SUBMITTING, S.NEEDS_ATTENTION, S.ACCEPTED, S.REJECTED}),
@@ -67,11 +66,6 @@ def can_transition(current: OrderStatus, new: OrderStatus) -> bool:
 def is_awaiting_delivery(status: OrderStatus) -> bool:
     """Whether the order has not yet been confirmed by the ERP."""
     return status in _DELIVERY
-
-
-def is_in_erp(status: OrderStatus) -> bool:
-    """Whether the ERP holds the order."""
-    return status in _IN_ERP
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ class Operation:
     tags: tuple[str, ...] = ()
     headers: tuple[str, ...] = ()
     query: dict[str, str] = field(default_factory=dict)
+    description: str = ""
 
 
 REGISTRY: list[Operation] = []
@@ -51,12 +52,15 @@ def documented(
     tags: tuple[str, ...] = (),
     headers: tuple[str, ...] = (),
     query: dict[str, str] | None = None,
+    description: str = "",
 ) -> Callable[[F], F]:
     """Record a route for the OpenAPI document; `path` uses {name} placeholders under /api/v1."""
 
     def register(func: F) -> F:
         REGISTRY.append(
-            Operation(method.lower(), path, summary, request, responses, tags, headers, query or {})
+            Operation(
+                method.lower(), path, summary, request, responses, tags, headers, query or {}, description
+            )
         )
         return func
 
@@ -96,6 +100,8 @@ def _operation(op: Operation) -> dict[str, Any]:
             entry["content"] = {media: {"schema": _ref(model)}}
         responses[str(status)] = entry
     out: dict[str, Any] = {"summary": op.summary, "tags": list(op.tags), "responses": responses}
+    if op.description:
+        out["description"] = op.description
     if params:
         out["parameters"] = params
     if op.request is not None:

@@ -114,7 +114,7 @@ class OrderAccepted(BaseModel):
     url: str
 
 
-class TotalsOut(BaseModel):
+class OrderTotalsOut(BaseModel):
     """Totals; the ERP's also carry its invoice discount."""
 
     net: str
@@ -154,8 +154,8 @@ class OrderOut(BaseModel):
     currency: str
     received_at: datetime
     updated_at: datetime
-    totals: TotalsOut
-    erp_totals: TotalsOut | None
+    totals: OrderTotalsOut
+    erp_totals: OrderTotalsOut | None
     deviations: list[DeviationOut]
     last_error: str | None
     history: list[EventOut]
@@ -210,8 +210,8 @@ def order_url(order_number: str) -> str:
     return f"/api/v1/orders/{quote(order_number, safe='')}"
 
 
-def _totals(net: Decimal, tax: Decimal, gross: Decimal, discount: Decimal | None = None) -> TotalsOut:
-    return TotalsOut(
+def _totals(net: Decimal, tax: Decimal, gross: Decimal, discount: Decimal | None = None) -> OrderTotalsOut:
+    return OrderTotalsOut(
         net=format_amount(net),
         tax=format_amount(tax),
         gross=format_amount(gross),

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from flask import Response, current_app, jsonify, request
 from pydantic import BaseModel, Field
 
-from ..domain.catalog import Product
+from ..domain.catalog import Product, ProductOption
 from ..domain.money import format_amount
 from ..errors import InputError
 from . import api
@@ -18,20 +18,28 @@ Amount = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["12.00"])]
 
 
 class OptionValueOut(BaseModel):
-    """One choice of a select option."""
+    """One choice of a select option; `sort_order` is its position as the ERP lists it (0 first)."""
 
-    code: str
-    label: str
+    code: str = Field(examples=["gold"])
+    label: str = Field(examples=["Gold"])
+    sort_order: int = Field(examples=[2])
 
 
 class ProductOptionOut(BaseModel):
-    """A configurable option."""
+    """A configurable option with every constraint the ERP states.
 
-    code: str
-    label: str
+    A select option accepts only the codes in `values`; a text option at most `max_length` characters
+    (null: the ERP states no limit); a `required` option must be given with a non-empty value.
+    `default` is what a configurator preselects (null: none stated).
+    """
+
+    code: str = Field(examples=["engraving"])
+    label: str = Field(examples=["Engraving text"])
     kind: Literal["select", "text"]
     required: bool
     values: list[OptionValueOut]
+    max_length: int | None = Field(default=None, examples=[30])
+    default: str | None = Field(default=None, examples=[None])
 
 
 class ProductOut(BaseModel):
@@ -57,17 +65,22 @@ class ProductPage(BaseModel):
     total: int
 
 
+def option_to_wire(o: ProductOption) -> ProductOptionOut:
+    """The wire form of an option; values keep the ERP's order."""
+    return ProductOptionOut(
+        code=o.code, label=o.label, kind=o.kind.value, required=o.required, max_length=o.max_length,
+        default=o.default,
+        values=[OptionValueOut(code=v.code, label=v.label, sort_order=n) for n, v in enumerate(o.values)],
+    )
+
+
 def product_to_wire(p: Product) -> ProductOut:
     """The wire form of a product."""
     return ProductOut(
         sku=p.sku, name=p.name, unit=p.unit,
         list_price=None if p.list_price is None else format_amount(p.list_price),
         currency=p.currency, tax_class=p.tax_class, blocked=p.blocked, active=p.active,
-        options=[
-            ProductOptionOut(code=o.code, label=o.label, kind=o.kind.value, required=o.required,
-                             values=[OptionValueOut(code=v.code, label=v.label) for v in o.values])
-            for o in p.options
-        ],
+        options=[option_to_wire(o) for o in p.options],
     )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol, cast
 
 from ..domain.catalog import Customer, Product
+from ..domain.option_rules import configuration_problems
 from ..domain.orders import (
     PLACED_AT_MAX_AGE,
     PLACED_AT_MAX_AHEAD,
@@ -56,23 +57,14 @@ def _labelled_line(index: int, line: OrderLine, product: Product | None) -> Orde
         raise InputError(f"{where}.sku: unknown product {line.sku!r}", field=f"{where}.sku")
     if product.blocked:
         raise InputError(f"{where}.sku: product {line.sku!r} is blocked", field=f"{where}.sku")
-    chosen = line.configuration.as_dict()
+    problems = configuration_problems(product, line.configuration)
+    if problems:
+        field = f"{where}.options.{problems[0].option}"
+        raise InputError("; ".join(f"{where}.options.{p.option}: {p.message}" for p in problems), field=field)
     labels = []
     for code, value in line.configuration.selections:
         option = product.option(code)
-        if option is None:
-            raise InputError(
-                f"{where}.options.{code}: {line.sku} has no option {code!r}", field=f"{where}.options"
-            )
-        if option.values and option.kind.value == "select" and all(v.code != value for v in option.values):
-            allowed = ", ".join(v.code for v in option.values)
-            raise InputError(
-                f"{where}.options.{code}: {value!r} is not one of {allowed}", field=f"{where}.options"
-            )
-        labels.append((code, option.label_for(value)))
-    for option in product.options:
-        if option.required and option.code not in chosen:
-            raise InputError(f"{where}.options: option {option.code!r} is required", field=f"{where}.options")
+        labels.append((code, value if option is None else option.label_for(value)))
     return OrderLine(
         line.line_ref,
         line.sku,

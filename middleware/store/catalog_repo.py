@@ -25,7 +25,8 @@ def _utc(value: datetime | None) -> datetime | None:
 def _options_to_json(options: tuple[ProductOption, ...]) -> list[dict[str, Any]]:
     return [
         {"code": o.code, "label": o.label, "kind": o.kind.value, "required": o.required,
-         "values": [{"code": v.code, "label": v.label} for v in o.values]}
+         "values": [{"code": v.code, "label": v.label} for v in o.values],
+         "max_length": o.max_length, "default": o.default}
         for o in options
     ]
 
@@ -35,6 +36,7 @@ def _options_from_json(data: list[dict[str, Any]]) -> tuple[ProductOption, ...]:
         ProductOption(
             code=o["code"], label=o["label"], kind=OptionKind(o["kind"]), required=bool(o["required"]),
             values=tuple(OptionValue(v["code"], v["label"]) for v in o.get("values", [])),
+            max_length=o.get("max_length"), default=o.get("default"),
         )
         for o in data
     )

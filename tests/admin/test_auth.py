@@ -102,7 +102,7 @@ def test_session_cookie_is_httponly_samesite_and_scoped_to_admin(client: Any) ->
 
 def test_session_cookie_is_secure_when_public_url_is_https(database_url: str, fake_erp: Any) -> None:
     from middleware.app import create_app
-    from middleware.bootstrap import build_container
+    from middleware.wiring import build_container
 
     from .conftest import make_settings
 

@@ -11,10 +11,10 @@ import argparse
 import sys
 
 from middleware.app import create_app
-from middleware.bootstrap import build_container
 from middleware.config import Settings
 from middleware.web import WebServer
 from middleware.web_limits import limits_from_settings
+from middleware.wiring import build_container
 
 READY = "MIDDLEWARE READY "
 

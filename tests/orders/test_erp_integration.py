@@ -10,8 +10,8 @@ import pytest
 
 from erpsim import SimulatorServer
 from middleware.app import create_app
-from middleware.bootstrap import build_container
 from middleware.domain.orders import OrderStatus
+from middleware.wiring import build_container
 
 from .conftest import AUTH, make_settings
 from .erp_helpers import control, erp_orders, tote_order

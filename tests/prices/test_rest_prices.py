@@ -132,7 +132,7 @@ def test_products_are_paged_with_a_total(client, container) -> None:  # type: ig
     page = client.get("/api/v1/products?limit=1", headers=AUTH).json
     assert page["total"] == 2 and page["limit"] == 1 and [p["sku"] for p in page["items"]] == ["MUG-01"]
     assert page["items"][0]["list_price"] == "12.00"
-    assert page["items"][0]["options"][0]["values"][1] == {"code": "gold", "label": "Gold"}
+    assert page["items"][0]["options"][0]["values"][1] == {"code": "gold", "label": "Gold", "sort_order": 1}
     second = client.get("/api/v1/products?offset=1&limit=1", headers=AUTH).json
     assert [p["sku"] for p in second["items"]] == ["PEN-01"]
 
@@ -147,7 +147,7 @@ def test_one_product_with_options_and_404_for_unknown(client, container) -> None
     container.catalog.sync_from_erp()
     product = client.get("/api/v1/products/MUG-01", headers=AUTH).json
     assert product["options"][1] == {"code": "engraving", "label": "Engraving", "kind": "text",
-                                     "required": False, "values": []}
+                                     "required": False, "values": [], "max_length": None, "default": None}
     assert client.get("/api/v1/products/NOPE", headers=AUTH).status_code == 404
     assert client.get("/api/v1/products/MUG-01").status_code == 401
 
@@ -162,3 +162,24 @@ def test_openapi_and_docs_are_public(client) -> None:  # type: ignore[no-untyped
     assert page.status_code == 200 and b"swagger-ui-bundle.js" in page.data
     assert b"//cdn" not in page.data and b"https://" not in page.data
     assert client.get("/api/docs/assets/swagger-ui-bundle.js").status_code == 200
+
+
+def test_a_cache_miss_checks_the_key_and_parses_the_json_once(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import middleware.rest as rest
+    import middleware.rest.prices as prices
+
+    calls: list[str] = []
+
+    def counted(name, real):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            calls.append(name)
+            return real(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(rest, "check_bearer", counted("auth", rest.check_bearer))
+    monkeypatch.setattr(prices, "check_bearer", counted("auth", prices.check_bearer))
+    monkeypatch.setattr(prices, "parse_json", counted("parse", prices.parse_json))
+    monkeypatch.setattr(prices, "to_query", counted("parse", prices.to_query))
+    response = post(client, WORKED)
+    assert response.status_code == 200 and response.json["source"] == "erp"
+    assert sorted(calls) == ["auth", "parse"]

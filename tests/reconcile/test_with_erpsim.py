@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from middleware.bootstrap import Container
 from middleware.domain.orders import OrderStatus as S
 from middleware.domain.orders import StatusUpdate
 from middleware.domain.pricing import PriceQuery, PriceRequestLine
+from middleware.wiring import Container
 from tests.reconcile.conftest import control, deliver_all, local_status, place
 
 

@@ -31,12 +31,17 @@ def _option(option: t.ItemOption) -> ProductOption:
     kind = OptionKind(option.Kind)
     if kind is OptionKind.SELECT and not values:
         raise ValueError(f"option {option.Code!r} of kind select needs Values")
+    default = _text(option.DefaultValue) or None
+    if default is not None and kind is OptionKind.SELECT and default not in {v.code for v in values}:
+        raise ValueError(f"option {option.Code!r}: DefaultValue {default!r} is not one of its Values")
     return ProductOption(
         code=_text(option.Code),
         label=_text(option.Label) or _text(option.Code),
         kind=kind,
         required=bool(option.Required),
         values=values,
+        max_length=option.MaxLength,
+        default=default,
     )
 
 

@@ -60,6 +60,8 @@ class ItemOption(_Base):
     Kind = _required(Unicode, values=["select", "text"])
     Required = Boolean(default=False)
     Values = _array(OptionValue, "OptionValueList", "Value")
+    MaxLength = Integer32(ge=1)
+    DefaultValue = Unicode(max_len=500)
 
 
 class Item(_Base):

@@ -83,6 +83,7 @@ def _option_from_erp(o: Any) -> ProductOption:
         kind=OptionKind(o.Kind.lower()),
         required=bool(o.Required),
         values=tuple(OptionValue(v.Code, v.Label) for v in items_of(o.Values, "Value")),
+        max_length=None if o.MaxLength is None else int(o.MaxLength),
     )
 
 
