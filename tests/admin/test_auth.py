@@ -120,6 +120,17 @@ def test_sign_out_ends_the_session(admin_client: Any) -> None:
     assert admin_client.get("/admin/").status_code == 302
 
 
+def test_a_cookie_copied_before_sign_out_is_worthless_afterwards(app: Any, admin_client: Any) -> None:
+    cookie = admin_client.get_cookie("middleware_admin", path="/admin")
+    assert cookie is not None
+    thief = app.test_client()
+    thief.set_cookie("middleware_admin", cookie.value, path="/admin")
+    assert thief.get("/admin/").status_code == 200  # the copy works while the session lives
+    admin_client.post("/admin/logout", data={"csrf_token": page_token(admin_client)})
+    response = thief.get("/admin/")
+    assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
+
+
 def test_sign_ins_are_audited_without_the_password(admin_client: Any, container: Any) -> None:
     actions = container.audit.recent("admin")
     assert [(a.action, a.actor, a.outcome) for a in actions] == [("sign_in", ADMIN_USER, "ok")]
