@@ -13,6 +13,7 @@ from ..app import create_app
 from ..config import PREFIX, Settings
 from ..store.migrate import upgrade
 from ..web import WebServer
+from ..web_limits import limits_from_settings
 from ..wiring import build_container
 from .serve import configure_logging
 
@@ -143,7 +144,10 @@ def run_demo(args: argparse.Namespace) -> int:
     upgrade(settings.database_url)  # the demo migrates its own SQLite file; `serve` expects `db upgrade`
     container = build_container(settings)
     try:
-        web = WebServer(create_app(container=container), args.host, args.port, settings.web_threads)
+        web = WebServer(
+            create_app(container=container), args.host, args.port, settings.web_threads,
+            limits_from_settings(settings),
+        )
     except OSError as exc:
         sim.stop()
         container.close()

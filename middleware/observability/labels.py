@@ -8,7 +8,8 @@ from __future__ import annotations
 
 OTHER = "other"
 HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-# The operations of our SOAP service (wsdl/middleware.wsdl; a test keeps the two equal), plus the WSDL GET.
+# The operations of our SOAP service (wsdl/middleware.wsdl; a test keeps the two equal), plus the WSDL GET
+# and calls refused before authentication (counted under one label, whatever they asked for).
 SOAP_OPERATIONS = frozenset(
     {
         "UpsertProducts",
@@ -20,7 +21,7 @@ SOAP_OPERATIONS = frozenset(
         "GetServiceStatus",
     }
 )
-SOAP_OPERATION_LABELS = SOAP_OPERATIONS | {"wsdl", "unknown"}
+SOAP_OPERATION_LABELS = SOAP_OPERATIONS | {"wsdl", "unknown", "unauthenticated"}
 SOAP_OUTCOMES = frozenset({"ok", "partial", "client_fault", "server_fault"})
 
 

@@ -25,15 +25,19 @@ def test_the_closed_soap_operation_set_is_the_wsdl_s_operations() -> None:
     assert operations == labels.SOAP_OPERATIONS
 
 
-def test_invented_soap_actions_and_methods_add_no_series(client: Any) -> None:
+def test_invented_soap_actions_and_methods_add_no_series(client: Any, container: Any) -> None:
+    auth = (container.settings.soap_username, container.settings.soap_password)
     for n in range(30):
         headers = {"SOAPAction": f"Invented{n}", "Content-Type": "text/xml"}
-        client.post("/soap/", data=b"<x/>", headers=headers)
+        envelope = (f'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+                    f'<m:Invented{n} xmlns:m="urn:x"/></s:Body></s:Envelope>').encode()
+        client.post("/soap/", data=envelope, headers=headers, auth=auth)
+        client.post("/soap/", data=b"<x/>", headers=headers)  # refused before authentication
         client.open("/healthz", method=f"BREW{n}")
     series = _series(client)
     soap_ops = {lbl["operation"] for name, lbl in series if name == "middleware_soap_requests_total"}
     methods = {lbl["method"] for name, lbl in series if name == "middleware_http_requests_total"}
-    assert soap_ops == {"unknown"}
+    assert soap_ops == {"unknown", "unauthenticated"}
     assert methods <= labels.HTTP_METHODS | {"other"} and "other" in methods
 
 
