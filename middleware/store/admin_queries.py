@@ -112,17 +112,18 @@ class SqlOrderQueries:
                     .group_by(orders.c.status)
                 ).all()
             )
-            depths = dict(conn.execute(
-                select(outbox.c.kind == ERP_ORDER, func.count())
+            by_kind = dict(conn.execute(
+                select(outbox.c.kind, func.count())
                 .where(outbox.c.kind.in_([ERP_ORDER, *WEBHOOK_KINDS]), outbox.c.state == "pending")
-                .group_by(outbox.c.kind == ERP_ORDER)
+                .group_by(outbox.c.kind)
             ).all())
             oldest = conn.execute(
                 select(func.min(orders.c.received_at)).where(orders.c.status.in_(AWAITING))
             ).scalar_one()
         oldest = as_utc(oldest)
         counts_out = {str(k): int(v) for k, v in counts.items()}
-        return QueueStats(counts_out, int(depths.get(True, 0)), oldest, int(depths.get(False, 0)))
+        webhooks = sum(int(by_kind.get(kind, 0)) for kind in WEBHOOK_KINDS)
+        return QueueStats(counts_out, int(by_kind.get(ERP_ORDER, 0)), oldest, webhooks)
 
     def needing_attention(self, limit: int = 50) -> list[OrderSummary]:
         """Failed or repeatedly failing orders that no admin marked resolved since their last change."""
