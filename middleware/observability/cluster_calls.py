@@ -17,6 +17,7 @@ from .erp_recorder import LINK_FAILURES, REJECTED
 
 log = logging.getLogger(__name__)
 RETENTION = timedelta(days=2)
+LAST_EVENT_WINDOW = 6 * 3600  # seconds: how far back the panel looks for the last success and failure
 
 
 def node_name() -> str:
@@ -88,15 +89,15 @@ class ClusterCallLog:
                 for op, r in sorted(by_op.items())]
 
     def last_success(self) -> LinkEvent | None:
-        """The latest answered call on any node (within a day)."""
-        rows = [r for r in self.rows(86400) if r.last_success_at]
+        """The latest answered call on any node (within six hours)."""
+        rows = [r for r in self.rows(LAST_EVENT_WINDOW) if r.last_success_at]
         best = max(rows, key=lambda r: r.last_success_at or datetime.min.replace(tzinfo=UTC), default=None)
         return None if best is None or best.last_success_at is None else LinkEvent(
             best.last_success_at, best.operation, best.node)
 
     def last_failure(self) -> LinkEvent | None:
-        """The latest link failure on any node (within a day)."""
-        rows = [r for r in self.rows(86400) if r.last_failure_at]
+        """The latest link failure on any node (within six hours)."""
+        rows = [r for r in self.rows(LAST_EVENT_WINDOW) if r.last_failure_at]
         worst = max(rows, key=lambda r: r.last_failure_at or datetime.min.replace(tzinfo=UTC), default=None)
         return None if worst is None or worst.last_failure_at is None else LinkEvent(
             worst.last_failure_at, worst.operation, f"{worst.last_failure} (on {worst.node})")
