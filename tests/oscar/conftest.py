@@ -1,4 +1,4 @@
-"""A real Oscar shop (the plugin's demo project on SQLite) against the real middleware and erpsim, on loopback.
+"""A real Oscar shop (the plugin's demo project, SQLite) against the real middleware and erpsim, on loopback.
 
 Django can be set up once per process, so the three servers live for the session; each test uses its own
 users, baskets and orders.

@@ -1,9 +1,10 @@
 """Placed Oscar orders to the middleware: queued in Oscar's database, sent (and resent) until acknowledged.
 
-Why queue rather than refuse: when the customer confirms, Oscar has already created the order (and a payment
-step may have run). Refusing then would mean undoing both; a queue row written in the same transaction as the
-order cannot be lost, and resending is safe because the middleware is idempotent on the order number and the
-`Idempotency-Key`, and the body is frozen at the first attempt that could quote it (a resend is byte-identical).
+Why queue rather than refuse: when the customer confirms, Oscar has already created the order (and a
+payment step may have run). Refusing then would mean undoing both; a queue row written in the same
+transaction as the order cannot be lost, and resending is safe because the middleware is idempotent on the
+order number and the `Idempotency-Key`, and the body is frozen at the first attempt that could quote it
+(a resend is byte-identical).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def _address(order: Any) -> dict[str, str]:
 
 
 def build_body(transfer: OrderTransfer, client: MiddlewareClient) -> dict[str, Any]:
-    """The order body with a fresh quote (one call; the basket's prices are still in the middleware's cache)."""
+    """The order body with a fresh quote (one call; the basket's prices are in the middleware's cache)."""
     order = transfer.order
     lines = _lines(order)
     quote = client.prices(transfer.customer_id, lines)

@@ -1,1 +1,1 @@
-"""Oscar's partner app, forked only to swap in the ERP pricing strategy (models and migrations are Oscar's)."""
+"""Oscar's partner app, forked only to swap in the ERP pricing strategy (models, migrations: Oscar's)."""
