@@ -18,7 +18,7 @@ admin = Blueprint(
     static_url_path="/static",
 )
 
-from . import auth, filters, views  # noqa: E402,F401  (routes attach to the blueprint)
+from . import auth, catalog_views, filters, views  # noqa: E402,F401  (routes attach to the blueprint)
 
 # The shop's API and the ERP's SOAP service never use the admin session: skip verifying its cookie.
 SESSIONLESS_PREFIXES = ("/api/", "/soap/")

@@ -18,6 +18,7 @@ erpsim_server = pytest.importorskip("erpsim.server")
 
 API_KEY = "shop-test-key-1"
 SOAP_USER, SOAP_PASSWORD = "erp", "shop-soap-pass-1"
+ADMIN_USER, ADMIN_PASSWORD = "admin", "shop-admin-pass-1"
 
 
 @dataclass
@@ -63,6 +64,8 @@ def stack(database_url: str) -> Iterator[Stack]:
             shop_api_keys=(API_KEY,),
             soap_username=SOAP_USER,
             soap_password=SOAP_PASSWORD,
+            admin_username=ADMIN_USER,
+            admin_password=ADMIN_PASSWORD,
             erp_read_timeout=2.0,
             erp_connect_timeout=1.0,
             breaker_failure_threshold=50,
