@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from erpsim.server import start_subprocess  # noqa: E402
 from middleware.config import BUNDLED_ERP_WSDL  # noqa: E402
-from middleware.soap.erp_client import ZeepErp  # noqa: E402
+from middleware.ports.erp import ConnectorConfig  # noqa: E402
+from middleware.soap.connectors.reference.connector import ReferenceErp  # noqa: E402
 from tests.orders.erp_helpers import control, tote_order  # noqa: E402
 from tests.orders.processes import Middleware  # noqa: E402
 
@@ -73,7 +74,8 @@ def erp_direct_latency(erp_url: str, count: int) -> list[float]:
     """Milliseconds of direct CreateSalesOrder calls through the same SOAP client."""
     from middleware.rest.orders import OrderIn, to_order
 
-    erp = ZeepErp(str(BUNDLED_ERP_WSDL), f"{erp_url}/soap", "erp-user", "erp-pass")
+    erp = ReferenceErp(ConnectorConfig(
+        endpoint=f"{erp_url}/soap", wsdl=str(BUNDLED_ERP_WSDL), username="erp-user", password="erp-pass"))
     timings = []
     try:
         for i in range(count):

@@ -52,7 +52,8 @@ from _common import (
 )
 
 from middleware.config import BUNDLED_ERP_WSDL, Settings
-from middleware.soap.erp_client import ZeepErp
+from middleware.ports.erp import ConnectorConfig
+from middleware.soap.connectors.reference.connector import ReferenceErp
 
 OPERATION = "SimulateSalesPrices"
 OPTIONS = {"color": "gold", "engraving": "Happy Birthday"}
@@ -103,7 +104,8 @@ class Bench:
         self.mw, self.bare, self.args = mw, bare, args
         erp_url, mw_url, bare_url = erp.url, mw.url, bare.url
         self.erp_url, self.mw_url, self.bare_url = erp_url, mw_url, bare_url
-        self.zeep = ZeepErp(str(BUNDLED_ERP_WSDL), f"{erp_url}/soap", ERP_USER, ERP_PASS)
+        self.zeep = ReferenceErp(ConnectorConfig(
+            endpoint=f"{erp_url}/soap", wsdl=str(BUNDLED_ERP_WSDL), username=ERP_USER, password=ERP_PASS))
         envelope = self.zeep.client.create_message(
             self.zeep.service, OPERATION, CustomerNo="C10000", CurrencyCode="EUR", Lines=zeep_lines(7)
         )

@@ -100,8 +100,8 @@ def peak_rss_kb() -> int:
 
 def child(db_url: str, endpoint: str) -> None:
     """Run one recorded reconciliation (findings stored, repairs on) and print JSON."""
-    from middleware.bootstrap import build_container
     from middleware.config import Settings
+    from middleware.wiring import build_container
 
     settings = Settings.from_env({}, database_url=db_url, erp_endpoint=endpoint,
                                  reconcile_page_size=PAGE_SIZE)

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,7 @@ def order_body(number: str) -> bytes:
                "city": "Berlin", "country": "DE"}
     return json.dumps({
         "order_number": number, "customer_id": "C10000", "currency": "EUR",
-        "placed_at": "2026-11-23T10:02:00Z", "shipping_address": address,
+        "placed_at": datetime.now(UTC).isoformat(), "shipping_address": address,
         "lines": [{"line_ref": "1", "sku": "TOTE-01", "quantity": 2, "unit_price": "6.50"}],
         "totals": {"net": "13.00", "tax": "2.47", "gross": "15.47"},
     }).encode()
@@ -72,7 +73,7 @@ def echo_application(tns: str) -> Any:
     from spyne import Application, Array, Service, rpc
     from spyne.protocol.soap import Soap11
 
-    from middleware.soap import types as t
+    from middleware.soap.service import types as t
 
     class EchoService(Service):
         @rpc(Array(t.StatusUpdate), _returns=Array(t.StatusUpdateResult),
@@ -91,12 +92,12 @@ def serve(port: int) -> int:
     from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
     from middleware.app import create_app
-    from middleware.bootstrap import build_container
     from middleware.cli.serve import configure_logging
     from middleware.config import Settings
-    from middleware.soap.hardening import SoapGuard
-    from middleware.soap.wssecurity import UsernameTokenVerifier
+    from middleware.soap.service.hardening import SoapGuard
+    from middleware.soap.service.wssecurity import UsernameTokenVerifier
     from middleware.web import WebServer
+    from middleware.wiring import build_container
 
     settings = Settings.from_env()
     configure_logging(settings)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .bootstrap import Container, build_container
 from .config import Settings
+from .wiring import Container, build_container
 
 
 def create_app(settings: Settings | None = None, *, container: Container | None = None) -> Flask:
@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
 
     from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-    from .soap.server import make_soap_app
+    from .soap.service.server import make_soap_app
 
     app.wsgi_app = DispatcherMiddleware(  # type: ignore[method-assign]
         app.wsgi_app, {"/soap": make_soap_app(container)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,8 @@ DEMO_SECRETS = {
     "soap_password": "soap-pass",
     "admin_password": "admin-pass",
 }
+
+MIN_SECRET_KEY, MIN_ADMIN_PASSWORD = 24, 12
 
 
 def _positive_float(text: str) -> float:
@@ -132,6 +134,9 @@ class Settings:
     """Every setting of the middleware; the environment variable is MIDDLEWARE_<FIELD NAME>."""
 
     database_url: str = _setting("sqlite:///var/middleware.db")
+    # which connector talks to the ERP: a registered name or package.module:ClassName (docs/connectors/)
+    erp_connector: str = _setting("reference")
+    erp_profile: str | None = _setting(None, _existing_file)  # the connector's TOML profile
     erp_wsdl: str = _setting(str(BUNDLED_ERP_WSDL), _existing_file)
     erp_endpoint: str = _setting("http://127.0.0.1:8001/soap", _url)
     erp_username: str = _setting("erp-user")
@@ -155,7 +160,7 @@ class Settings:
     delivery_backoff_base: float = _setting(1.0, _positive_float)
     delivery_backoff_cap: float = _setting(300.0, _positive_float)
     delivery_max_age: int = _setting(86400, _positive_int)
-    delivery_lease_seconds: int = _setting(60, _positive_int)
+    delivery_lease_seconds: int = _setting(3, _positive_int)
     delivery_concurrency: int = _setting(4, _positive_int)
     delivery_poll_interval: float = _setting(1.0, _positive_float)
     pull_lease_seconds: int = _setting(300, _positive_int)
@@ -178,6 +183,9 @@ class Settings:
     schedule_catalog_sync: str = _setting("1h", _schedule)
     schedule_price_check: str = _setting("1h", _schedule)
     schedule_housekeeping: str = _setting("1h", _schedule)
+    # status polling, only for a connector whose ERP pushes no status (NAV, X3)
+    schedule_status_poll: str = _setting("1m", _schedule)
+    status_poll_window_days: int = _setting(30, _positive_int)
     scheduler_misfire_grace: int = _setting(300, _positive_int)
     reconcile_window_hours: int = _setting(48, _positive_int)
     reconcile_overlap_minutes: int = _setting(60, _non_negative_int)
@@ -206,10 +214,6 @@ class Settings:
         values.update(overrides)
         return cls(**values)
 
-    def with_overrides(self, **changes: Any) -> Settings:
-        """A copy with some settings changed (tests, CLI flags)."""
-        return replace(self, **changes)
-
     def demo_secrets_in_use(self) -> list[str]:
         """Variables still holding a demo secret (`serve` refuses to start with any)."""
         return [
@@ -217,6 +221,22 @@ class Settings:
             for name, demo in DEMO_SECRETS.items()
             if getattr(self, name) == demo
         ]
+
+    def unsafe_secrets(self) -> list[str]:
+        """What `serve` and `worker` refuse: demo values, a weak session key, a short admin password."""
+        problems = []
+        demo = self.demo_secrets_in_use()
+        if demo:
+            problems.append(f"{', '.join(demo)} still hold demo values")
+        key = self.secret_key
+        if key is not None and (len(key) < MIN_SECRET_KEY or len(set(key)) < 8):
+            problems.append(f"MIDDLEWARE_SECRET_KEY is weak (at least {MIN_SECRET_KEY} random characters)")
+        password = self.admin_password
+        if password != DEMO_SECRETS["admin_password"] and (
+            len(password) < MIN_ADMIN_PASSWORD or password == self.admin_username
+        ):
+            problems.append(f"MIDDLEWARE_ADMIN_PASSWORD is too weak (at least {MIN_ADMIN_PASSWORD} chars)")
+        return problems
 
     def public_view(self) -> dict[str, Any]:
         """Settings safe to show: secrets masked."""

@@ -8,8 +8,8 @@
     ├── AuthenticationError    missing or wrong credentials                   -> 401
     ├── PricesUnavailable      no fresh nor acceptable stale price            -> 503 + Retry-After
     └── ErpError               anything the ERP link reports
-        ├── ErpUnavailable     refused, 5xx, busy: safe to retry
-        │   └── ErpTimeout     the request may have reached the ERP (ambiguous outcome)
+        ├── ErpUnavailable     refused, 5xx, busy: retry later
+        │   └── ErpTimeout     the request may have reached the ERP: ask before retrying a write
         └── ErpRejected        a business fault from the ERP (code, field, retryable)
 
 Each adapter maps this tree to its protocol in one place (REST: problem+json, SOAP: Fault).
@@ -72,13 +72,16 @@ class ErpError(MiddlewareError):
 
 
 class ErpUnavailable(ErpError):
-    """The ERP could not be reached or was busy; the call did not take effect."""
+    """The ERP could not be reached, was busy or answered nothing usable; retry later.
+
+    Only this class itself promises that the call took no effect; its subclass ErpTimeout does not.
+    """
 
     retryable = True
 
 
 class ErpTimeout(ErpUnavailable):
-    """The call may or may not have reached the ERP: the outcome is unknown."""
+    """The call may or may not have reached the ERP: the outcome is unknown (look the order up first)."""
 
 
 class ErpRejected(ErpError):

@@ -119,6 +119,8 @@ def _safe_next(target: str | None) -> str:
 def login() -> Any:
     """Sign-in form; on success the session is renewed and holds the admin's name."""
     error = None
+    if any(ord(c) < 32 or ord(c) == 127 for c in request.args.get("next", "")):
+        abort(400, description="The next= address must not contain control characters.")
     if request.method == "POST":
         check_csrf()
         remote = request.remote_addr or "-"

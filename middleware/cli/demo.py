@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 from ..app import create_app
-from ..bootstrap import build_container
 from ..config import PREFIX, Settings
 from ..store.migrate import upgrade
 from ..web import WebServer
+from ..wiring import build_container
 from .serve import configure_logging
 
 
@@ -44,7 +44,20 @@ def demo_settings(args: argparse.Namespace, environ: dict[str, str]) -> Settings
     return Settings.from_env(environ, **overrides)
 
 
-def _banner(settings: Settings, web: str, erp: str) -> str:
+def fresh_database(args: argparse.Namespace, environ: dict[str, str]) -> str:
+    """Delete the demo's own SQLite file: its reference ERP starts empty, so old orders would be re-sent.
+
+    A database named by MIDDLEWARE_DATABASE_URL is the user's and is kept. Returns the banner's note.
+    """
+    if PREFIX + "DATABASE_URL" in environ:
+        return "kept (MIDDLEWARE_DATABASE_URL); the reference ERP starts empty and knows none of its orders"
+    path = Path(args.data_dir).resolve() / "middleware.db"
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    return "fresh: emptied at each start, like the reference ERP's in-memory orders"
+
+
+def _banner(settings: Settings, web: str, erp: str, database_note: str) -> str:
     key = settings.shop_api_keys[0]
     query = (
         '{"customer_id": "C10000", "currency": "EUR", "items": [{"line_ref": "1", "sku": "MUG-01", '
@@ -60,6 +73,7 @@ ERP <-> shop middleware demo is running
                   user {settings.erp_username!r} password {settings.erp_password!r}
   shop API key    {key}
   database        {settings.database_url}
+                  ({database_note})
 
 Try:
   curl -s -X POST {web}/api/v1/prices -H 'Authorization: Bearer {key}' \\
@@ -90,6 +104,7 @@ def run_demo(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"cannot start the reference ERP on {args.host}:{args.erp_port}: {exc}", file=sys.stderr)
         return 1
+    database_note = fresh_database(args, dict(os.environ))
     upgrade(settings.database_url)  # the demo migrates its own SQLite file; `serve` expects `db upgrade`
     container = build_container(settings)
     try:
@@ -108,5 +123,5 @@ def run_demo(args: argparse.Namespace) -> int:
         sim.stop()
         print("stopped.", flush=True)
 
-    web.serve_until_stopped(_banner(settings, web.url, sim.url), on_stop=stop)
+    web.serve_until_stopped(_banner(settings, web.url, sim.url, database_note), on_stop=stop)
     return 0

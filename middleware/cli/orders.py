@@ -6,10 +6,10 @@ import argparse
 import sys
 import threading
 
-from ..bootstrap import build_container
 from ..config import Settings
 from ..errors import Conflict, NotFound
 from ..web import raise_on_sigterm
+from ..wiring import build_container
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -67,9 +67,11 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_worker(args: argparse.Namespace) -> int:
     """Run the background components (delivery worker, scheduler) until SIGINT or SIGTERM."""
-    from .serve import configure_logging, schema_is_current
+    from .serve import configure_logging, schema_is_current, secrets_are_safe
 
     settings = Settings.from_env()
+    if not secrets_are_safe(settings):
+        return 2
     configure_logging(settings)
     if not schema_is_current(settings):
         return 2

@@ -12,11 +12,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..bootstrap import Container, build_container
 from ..config import Settings
 from ..services import reconcile as reconcile_service
 from ..services.reconcile import ReconcileReport
-from ..wiring_reconcile import CATALOG_SYNC, sync_counts
+from ..wiring import Container, build_container
+from ..wiring.reconcile import CATALOG_SYNC, sync_counts
 
 SHOWN_FINDINGS = 25
 LOCKED = "another run holds the lock"

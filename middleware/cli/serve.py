@@ -7,10 +7,10 @@ import logging
 import sys
 
 from ..app import create_app
-from ..bootstrap import build_container
 from ..config import Settings
 from ..observability.logs import configure
 from ..web import WebServer
+from ..wiring import build_container
 
 log = logging.getLogger(__name__)
 
@@ -45,16 +45,21 @@ def schema_is_current(settings: Settings) -> bool:
     return True
 
 
-def run_serve(args: argparse.Namespace) -> int:
-    """Serve until SIGINT or SIGTERM; refuses demo secrets."""
-    settings = Settings.from_env(run_worker_in_web=args.with_worker)
-    demo = settings.demo_secrets_in_use()
-    if demo:
+def secrets_are_safe(settings: Settings) -> bool:
+    """Refuse (one line on stderr) demo secrets, a weak session key or a short admin password."""
+    problems = settings.unsafe_secrets()
+    if problems:
         print(
-            f"refusing to start: {', '.join(demo)} still hold demo values; set real secrets "
-            "(or use `python run.py demo`)",
+            f"refusing to start: {'; '.join(problems)}; set real secrets (or use `python run.py demo`)",
             file=sys.stderr,
         )
+    return not problems
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve until SIGINT or SIGTERM; refuses demo or weak secrets."""
+    settings = Settings.from_env(run_worker_in_web=args.with_worker)
+    if not secrets_are_safe(settings):
         return 2
     configure_logging(settings)
     if not schema_is_current(settings):

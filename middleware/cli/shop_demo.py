@@ -5,16 +5,17 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import shutil
 import sys
 import threading
 from pathlib import Path
 from typing import Any
 
 from ..app import create_app
-from ..bootstrap import build_container
 from ..store.migrate import upgrade
 from ..web import WebServer
-from .demo import demo_settings
+from ..wiring import build_container
+from .demo import demo_settings, fresh_database
 from .serve import configure_logging
 
 WEBHOOK_SECRET = "shop-demo-webhook-secret"  # noqa: S105  (a demo value, printed like the other demo secrets)
@@ -50,7 +51,8 @@ def _start_shop(args: argparse.Namespace, middleware_url: str, api_key: str) -> 
         OSCAR_ERP_WEBHOOK_SECRET=WEBHOOK_SECRET,
         OSCAR_ERP_RETRY_SECONDS=str(SEND_INTERVAL_SECONDS),
     )
-    Path(args.data_dir, "shop").mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(Path(args.data_dir, "shop"), ignore_errors=True)  # fresh, like the ERP and the middleware
+    Path(args.data_dir, "shop").mkdir(parents=True)
     import django
     from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.core.handlers.wsgi import WSGIHandler
@@ -116,6 +118,7 @@ def run_shop_demo(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.erp_port,
     )
+    fresh_database(args, dict(os.environ))
     upgrade(settings.database_url)
     container = build_container(settings)
     web = WebServer(create_app(container=container), args.host, args.port, settings.web_threads).start()

@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def export_wsdl(args: argparse.Namespace) -> int:
     """Write the WSDL to args.path."""
-    from ..soap.server import wsdl_document
+    from ..soap.service.server import wsdl_document
 
     public_url = args.public_url or Settings.from_env().public_url
     document = wsdl_document(public_url)

@@ -6,13 +6,19 @@ import enum
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from .configuration import Configuration
 from .money import round_money
 
 MAX_LINES = 500
+# the ERP contract's order-number field (the reference ERP's ExternalDocumentNo, NAV's Code[35])
+MAX_ORDER_NUMBER = 35
+# `placed_at` is the shop's timestamp, not a pricing date (the ERP prices at its own today); a shop clock
+# this far off is a mistake worth refusing
+PLACED_AT_MAX_AGE = timedelta(days=30)
+PLACED_AT_MAX_AHEAD = timedelta(minutes=15)
 
 
 class OrderStatus(str, enum.Enum):
@@ -33,7 +39,6 @@ class OrderStatus(str, enum.Enum):
 
 S = OrderStatus
 _DELIVERY = {S.RECEIVED, S.SUBMITTING, S.SUBMIT_UNKNOWN, S.NEEDS_ATTENTION}
-_IN_ERP = {S.ACCEPTED, S.RELEASED, S.ON_HOLD, S.SHIPPED, S.INVOICED, S.CANCELLED}
 
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.RECEIVED: frozenset({S.SUBMITTING, S.NEEDS_ATTENTION, S.ACCEPTED, S.REJECTED}),
@@ -61,11 +66,6 @@ def can_transition(current: OrderStatus, new: OrderStatus) -> bool:
 def is_awaiting_delivery(status: OrderStatus) -> bool:
     """Whether the order has not yet been confirmed by the ERP."""
     return status in _DELIVERY
-
-
-def is_in_erp(status: OrderStatus) -> bool:
-    """Whether the ERP holds the order."""
-    return status in _IN_ERP
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,6 @@ class Repair(enum.StrEnum):
     """What the reconciliation does about a finding by itself."""
 
     NONE = "none"
-    REQUEUE = "requeue"
     APPLY_STATUS = "apply_status"
     DROP_QUOTE = "drop_quote"
 
@@ -99,12 +98,19 @@ def window_start(now: datetime, window: timedelta, overlap: timedelta) -> dateti
 
 
 def missing_finding(local: LocalOrder) -> Finding:
-    """Our order is not in the ERP (GetSalesOrder confirmed it): deliver it again."""
+    """Our order, which the ERP once held, is no longer there (GetSalesOrder confirmed it): a person decides.
+
+    ERPs remove finished orders routinely (NAV deletes a fully invoiced order and keeps the posted invoice),
+    so an order that ever had an ERP number or an ERP status is never sent again automatically.
+    """
+    erp_no = local.erp_order_number or "no ERP number"
     return Finding(
-        FindingKind.MISSING_IN_ERP, Severity.WARNING, local.order_number,
-        f"order {local.order_number} ({local.status.value}) is not in the ERP; re-queued for delivery",
-        {"local_status": local.status.value, "erp_order_number": local.erp_order_number},
-        Repair.REQUEUE,
+        FindingKind.MISSING_IN_ERP, Severity.CRITICAL, local.order_number,
+        f"order {local.order_number} was {local.status.value} in the ERP ({erp_no}, last change "
+        f"{local.status_since.isoformat()}) and the ERP no longer lists it; not re-sent: check the ERP "
+        "(archived, posted or deleted?) and retry by hand only if it was really lost",
+        {"local_status": local.status.value, "erp_order_number": local.erp_order_number,
+         "status_since": local.status_since.isoformat()},
     )
 
 

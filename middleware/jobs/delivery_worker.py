@@ -8,11 +8,11 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
 from ..ports.clock import Clock
-from ..ports.orders import OutboxEntry
+from ..ports.orders import KIND_ERP_ORDER, OutboxEntry
 from ..services.delivery import DeliveryService
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,10 @@ class DeliveryWorker:
         self._in_flight = 0
         self._claims = 0
         self._thread: threading.Thread | None = None
+        self._renewer: threading.Thread | None = None
         self._pool: ThreadPoolExecutor | None = None
+        self._queued: dict[Future[None], int] = {}  # submitted deliveries -> outbox entry id
+        self._stopped = threading.Event()
 
     @property
     def running(self) -> bool:
@@ -61,21 +64,56 @@ class DeliveryWorker:
         if self.running:
             return
         self._stop.clear()
+        self._stopped.clear()
         self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="delivery")
         self._thread = threading.Thread(target=self._loop, name="delivery-worker", daemon=True)
+        self._renewer = threading.Thread(target=self._renew_leases, name="delivery-leases", daemon=True)
         self._thread.start()
+        self._renewer.start()
         log.info("delivery worker %s started (kinds: %s)", self.owner, ", ".join(self.handlers))
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop claiming, let running deliveries finish (their leases cover a hard stop), join."""
+        """Stop claiming, hand back entries not yet started at once, let running deliveries finish, join."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-        self._thread = None
-        self._pool = None
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            with self._lock:
+                cancelled = [entry_id for future, entry_id in self._queued.items() if future.cancelled()]
+            self._release(cancelled)
+            self._pool.shutdown(wait=True)  # running deliveries keep renewing their leases meanwhile
+        self._stopped.set()
+        if self._renewer is not None:
+            self._renewer.join(timeout)
+            self._release(None)
+        self._thread = self._renewer = self._pool = None
+        self._queued.clear()
+        self._in_flight = 0
+
+    def _release(self, ids: list[int] | None) -> None:
+        if ids == []:
+            return
+        try:
+            released = self.delivery.leases.release(self.owner, ids)
+        except Exception:  # the leases run out by themselves in a few seconds
+            log.warning("handing back the leases of %s failed", self.owner, exc_info=True)
+            return
+        if released:
+            log.info("delivery worker %s handed back %d entries", self.owner, released)
+
+    def _renew_leases(self) -> None:
+        interval = self.delivery.leases.lease.total_seconds() / 3
+        while not self._stopped.wait(interval):
+            with self._lock:
+                busy = bool(self._queued)
+            if not busy:
+                continue
+            try:
+                self.delivery.leases.renew(self.owner)
+            except Exception:  # a busy database: the next renewal is a third of a lease away
+                log.warning("renewing the leases of %s failed", self.owner, exc_info=True)
 
     def run_once(self) -> int:
         """Claim and deliver what is due right now, in this thread (tests, CLI); returns how many."""
@@ -107,6 +145,12 @@ class DeliveryWorker:
                 self._in_flight -= 1
             self._wake.set()
 
+    def _done(self, future: Future[None]) -> None:
+        if future.cancelled():
+            return  # stop() hands its entry back
+        with self._lock:
+            self._queued.pop(future, None)
+
     def _loop(self) -> None:
         while not self._stop.is_set():
             self._wake.clear()
@@ -115,20 +159,27 @@ class DeliveryWorker:
             claimed: list[OutboxEntry] = []
             if free > 0:
                 try:
+                    if KIND_ERP_ORDER in self.handlers:
+                        self.delivery.leases.probe()  # is the ERP back for orders waiting out a backoff?
                     claimed = self._claim(free)
                 except Exception:
                     log.exception("claiming outbox entries failed; retrying shortly")
                     self._stop.wait(self.poll_interval)
                     continue
             for entry in claimed:
-                with self._lock:
-                    self._in_flight += 1
-                assert self._pool is not None
-                self._pool.submit(self._run, entry)
+                self._submit(entry)
             if claimed and len(claimed) == free:
                 continue  # there may be more due right now
             # all slots busy: a finishing delivery wakes us; else sleep until the next entry is due
             self._wake.wait(self.poll_interval if free <= 0 else self._idle_timeout())
+
+    def _submit(self, entry: OutboxEntry) -> None:
+        assert self._pool is not None
+        with self._lock:
+            self._in_flight += 1
+            future = self._pool.submit(self._run, entry)
+            self._queued[future] = entry.id
+        future.add_done_callback(self._done)
 
     def _idle_timeout(self) -> float:
         try:

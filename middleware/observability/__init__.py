@@ -1,12 +1,11 @@
 """Observability adapter: request ids, logs, Prometheus metrics, ERP call timing, health endpoints.
 
-Wiring: bootstrap builds `Observability.build(settings)` and wraps the ERP client with
+Wiring (middleware/wiring/observe.py) builds `Observability(...)` and wraps the ERP connector with
 `obs.wrap_erp(erp)`; app.py calls `install(app, obs)` last, so the WSGI middleware is outermost.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +15,6 @@ from ..ports.admin import ERP_OUT, AuditEntry, AuditLog
 from ..ports.erp import Erp
 from .erp_recorder import CallWindow, ErpCallRecorder
 from .health import ErpReachability, health
-from .logs import secret_values
 from .metrics import Metrics, status_metrics
 from .redact import Redactor
 from .wsgi import ROUTE_KEY, InboundRecorder, ObservabilityMiddleware
@@ -37,20 +35,6 @@ class Observability:
 
     def __post_init__(self) -> None:
         self.inbound = InboundRecorder(self.metrics, self.audit, self.redactor)
-
-    @classmethod
-    def build(
-        cls,
-        settings: Any,
-        audit: AuditLog | None = None,
-        breaker_state: Callable[[], str | None] | None = None,
-    ) -> Observability:
-        """Everything with a fresh per-process CollectorRegistry."""
-        window = CallWindow()
-        reach = ErpReachability(
-            settings.erp_endpoint, window, timeout=settings.erp_connect_timeout, breaker_state=breaker_state
-        )
-        return cls(Metrics(), window, Redactor(secret_values(settings)), reach, audit)
 
     def wrap_erp(self, erp: Erp) -> ErpCallRecorder:
         """The ERP port wrapped so each call is timed, counted, logged and (on failure) audited."""

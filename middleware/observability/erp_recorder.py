@@ -16,7 +16,7 @@ from ..domain.orders import NewOrder
 from ..domain.pricing import ErpPriceAnswer, PriceRequestLine
 from ..errors import ErpRejected, ErpTimeout, ErpUnavailable
 from ..ports.admin import LinkEvent, OperationStats
-from ..ports.erp import Erp
+from ..ports.erp import CheckItem, Erp, ErpCapabilities
 
 T = TypeVar("T")
 log = logging.getLogger("middleware.erp")
@@ -126,8 +126,26 @@ class ErpCallRecorder:
         self._on_error = on_error  # (operation, outcome, subject, message) -> audit
 
     def __getattr__(self, name: str) -> Any:
-        # close(), client and other adapter extras pass through to the real client
+        # a connector's own extras (its zeep client, profile) pass through
         return getattr(self.inner, name)
+
+    @property
+    def capabilities(self) -> ErpCapabilities:
+        """The connector's capabilities."""
+        return self.inner.capabilities
+
+    @property
+    def endpoint(self) -> str:
+        """The connector's endpoint."""
+        return self.inner.endpoint
+
+    def check(self) -> Sequence[CheckItem]:
+        """The connector's own check (not timed: it is no business call)."""
+        return self.inner.check()
+
+    def close(self) -> None:
+        """Close the connector."""
+        self.inner.close()
 
     def _call(self, operation: str, func: Callable[[], T], subject: str | None = None) -> T:
         started = time.perf_counter()

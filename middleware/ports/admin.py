@@ -224,7 +224,7 @@ class ReconRun:
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class OpenFinding:
     """An open reconciliation finding."""
 
     finding_id: str
@@ -242,7 +242,7 @@ class ReconciliationAdmin(Protocol):
         """The latest runs, newest first."""
         ...
 
-    def open_findings(self, limit: int = 200) -> list[Finding]:
+    def open_findings(self, limit: int = 200) -> list[OpenFinding]:
         """Findings not yet resolved."""
         ...
 

@@ -114,6 +114,18 @@ class Outbox(Protocol):
         """Make the subject's entry pending and due now (manual retry), creating it if needed."""
         ...
 
+    def renew(self, owner_prefix: str, until: datetime, now: datetime) -> int:
+        """Extend every pending lease held under a token starting with `owner_prefix`."""
+        ...
+
+    def release(self, owner_prefix: str, ids: Sequence[int] | None, now: datetime) -> int:
+        """Hand back the leases held under `owner_prefix` (only those of `ids`, if given): due at once."""
+        ...
+
+    def wake(self, kinds: Sequence[str], now: datetime, limit: int | None = None) -> int:
+        """Make deferred (backed-off, unleased) entries due now, the earliest `limit` of them or all."""
+        ...
+
     def next_due(self, kinds: Sequence[str]) -> datetime | None:
         """When the earliest pending entry falls due (or its lease ends), or None."""
         ...

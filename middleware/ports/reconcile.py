@@ -133,10 +133,6 @@ class LocalOrders(Protocol):
 class OrderRepairs(Protocol):
     """The repairs reconciliation may make; the orders side implements them."""
 
-    def requeue(self, order_number: str, reason: str) -> None:
-        """Deliver the order to the ERP again."""
-        ...
-
     def apply_erp_status(self, order_number: str, erp: ErpOrder) -> None:
         """Apply the status the ERP reports, as if it had sent UpdateOrderStatus."""
         ...

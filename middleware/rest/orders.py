@@ -8,11 +8,20 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from flask import Response, current_app, jsonify, request
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 from ..domain.configuration import MAX_OPTIONS, Configuration
 from ..domain.money import format_amount
-from ..domain.orders import MAX_LINES, Address, NewOrder, OrderEvent, OrderLine, OrderRecord, OrderTotals
+from ..domain.orders import (
+    MAX_LINES,
+    MAX_ORDER_NUMBER,
+    Address,
+    NewOrder,
+    OrderEvent,
+    OrderLine,
+    OrderRecord,
+    OrderTotals,
+)
 from ..domain.pricing import MAX_QUANTITY
 from ..errors import InputError
 from . import api
@@ -21,8 +30,9 @@ from .openapi import Problem, documented
 from .parsing import parse_json
 
 # printable, no control characters, not only blanks: it is used in URLs and sent to the ERP
-_PRINTABLE = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
-OrderNumber = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_PRINTABLE)]
+_BAD = r"\x00-\x1f\x7f\ufffe\uffff"
+_PRINTABLE = rf"^[^{_BAD}]*[^\s{_BAD}][^{_BAD}]*$"
+OrderNumber = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ORDER_NUMBER, pattern=_PRINTABLE)]
 Text64 = Annotated[
     str, StringConstraints(min_length=1, max_length=64, strip_whitespace=True, pattern=NO_CONTROLS)
 ]
@@ -34,6 +44,16 @@ OptionText = OptionValueText
 Amount = Annotated[str, Field(pattern=r"^\d{1,12}(\.\d{1,2})?$", examples=["12.73"])]
 QuoteId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=NO_CONTROLS)]
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def _in_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # year 1 at +14:00, year 9999 at -12:00
+        raise ValueError("the moment lies outside the years 1..9999 in UTC") from None
+
+
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_in_utc)]
 
 
 class OrderLineIn(BaseModel):
@@ -78,7 +98,7 @@ class OrderIn(BaseModel):
     order_number: OrderNumber
     customer_id: Text64
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["EUR"])]
-    placed_at: AwareDatetime
+    placed_at: UtcDatetime
     lines: Annotated[list[OrderLineIn], Field(min_length=1, max_length=MAX_LINES)]
     shipping_address: AddressIn
     billing_address: AddressIn | None = None
@@ -94,7 +114,7 @@ class OrderAccepted(BaseModel):
     url: str
 
 
-class TotalsOut(BaseModel):
+class OrderTotalsOut(BaseModel):
     """Totals; the ERP's also carry its invoice discount."""
 
     net: str
@@ -134,8 +154,8 @@ class OrderOut(BaseModel):
     currency: str
     received_at: datetime
     updated_at: datetime
-    totals: TotalsOut
-    erp_totals: TotalsOut | None
+    totals: OrderTotalsOut
+    erp_totals: OrderTotalsOut | None
     deviations: list[DeviationOut]
     last_error: str | None
     history: list[EventOut]
@@ -165,7 +185,7 @@ def to_order(body: OrderIn) -> NewOrder:
     totals = OrderTotals(Decimal(body.totals.net), Decimal(body.totals.tax), Decimal(body.totals.gross))
     shipping = _address(body.shipping_address)
     assert shipping is not None
-    placed_at = body.placed_at.astimezone(UTC)
+    placed_at = body.placed_at
     return NewOrder(
         body.order_number,
         body.customer_id,
@@ -190,8 +210,8 @@ def order_url(order_number: str) -> str:
     return f"/api/v1/orders/{quote(order_number, safe='')}"
 
 
-def _totals(net: Decimal, tax: Decimal, gross: Decimal, discount: Decimal | None = None) -> TotalsOut:
-    return TotalsOut(
+def _totals(net: Decimal, tax: Decimal, gross: Decimal, discount: Decimal | None = None) -> OrderTotalsOut:
+    return OrderTotalsOut(
         net=format_amount(net),
         tax=format_amount(tax),
         gross=format_amount(gross),

@@ -24,7 +24,7 @@ from ..domain.pricing import (
     QuotedLine,
 )
 from ..errors import InputError, MiddlewareError
-from . import api
+from . import AUTHENTICATED, api
 from .auth import check_bearer
 from .fields import Code64, OptionValueText
 from .openapi import Problem, documented
@@ -102,7 +102,7 @@ class PriceLineOut(BaseModel):
     next_break: NextBreakOut | None = None
 
 
-class TotalsOut(BaseModel):
+class QuoteTotalsOut(BaseModel):
     """Sums of the ok lines."""
 
     net: Amount
@@ -121,7 +121,7 @@ class PriceQuoteOut(BaseModel):
     fetched_at: datetime
     valid_until: datetime
     lines: list[PriceLineOut]
-    totals: TotalsOut
+    totals: QuoteTotalsOut
 
 
 def _amount(value: Decimal | None) -> str | None:
@@ -204,13 +204,18 @@ PROBLEMS = {
 def post_prices() -> Response:
     """Parse, quote, answer."""
     container = current_app.extensions["middleware"]
-    limit = container.settings.max_request_bytes
-    if request.content_length is not None and request.content_length > limit:
-        abort(413, f"Request body exceeds {limit} bytes.")
-    body = parse_json(request, PriceRequest, limit)
-    quote = container.prices.quote(to_query(body))
+    query = request.environ.get(PARSED_QUERY)  # a cache miss the shortcut already authenticated and parsed
+    if query is None:
+        limit = container.settings.max_request_bytes
+        if request.content_length is not None and request.content_length > limit:
+            abort(413, f"Request body exceeds {limit} bytes.")
+        query = to_query(parse_json(request, PriceRequest, limit))
+    quote = container.prices.quote(query)
     # pydantic-core encodes straight to bytes: no intermediate dict, no json module
     return Response(quote_to_wire(quote).model_dump_json(), mimetype="application/json")
+
+
+PARSED_QUERY = "middleware.rest.price_query"
 
 
 class CachedPricesShortcut:
@@ -248,6 +253,9 @@ class CachedPricesShortcut:
             query = to_query(PriceRequest.model_validate_json(body))
         except (MiddlewareError, ValidationError):
             return None  # Flask answers it, with the route's own problem+json
+        # a miss goes on to the route with what was done here: no second key check or JSON parse
+        environ[AUTHENTICATED] = True
+        environ[PARSED_QUERY] = query
         try:
             quote = container.prices.cached_quote(query)
         except MiddlewareError as exc:  # unknown customer, wrong currency: answered here, asked only once

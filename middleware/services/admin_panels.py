@@ -8,8 +8,8 @@ from typing import Generic, TypeVar
 from ..domain.pricing import ErpPriceAnswer
 from ..ports.admin import (
     AuditEntry,
-    Finding,
     LinkEvent,
+    OpenFinding,
     OperationStats,
     OrderSummary,
     QueueStats,
@@ -62,7 +62,7 @@ class ReconOverview:
     """Recent runs and open findings grouped by (kind, severity)."""
 
     runs: list[ReconRun]
-    findings: list[Finding]
+    findings: list[OpenFinding]
     by_kind: dict[tuple[str, str], int]
 
 

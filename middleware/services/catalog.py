@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import logging
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
 from typing import TypeVar
 
 from ..domain.catalog import Customer, Product
@@ -16,6 +13,7 @@ from ..errors import NotFound
 from ..ports.catalog import CatalogRepository
 from ..ports.clock import Clock
 from ..ports.erp import Erp
+from .customers import CustomerDirectory
 from .price_cache import PriceInvalidator
 
 R = TypeVar("R", Product, Customer)
@@ -25,8 +23,6 @@ log = logging.getLogger(__name__)
 MAX_PAGE = 500
 SYNC_PAGE_SIZE = 200
 MAX_SYNC_PAGES = 10_000  # a guard against an ERP that never stops handing out bookmarks
-CUSTOMER_TTL_SECONDS = 30  # every price request needs its customer: keep the database off the hot path
-CUSTOMER_CACHE_MAX = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,18 +79,14 @@ class CatalogService:
         repo: CatalogRepository,
         erp: Erp,
         clock: Clock,
+        customers: CustomerDirectory,
         prices: PriceInvalidator | None = None,
-        customer_ttl_seconds: float = CUSTOMER_TTL_SECONDS,
-        customer_cache_max: int = CUSTOMER_CACHE_MAX,
     ) -> None:
         self.repo = repo
         self.erp = erp
         self.clock = clock
+        self.customers = customers
         self.prices = prices
-        self.customer_ttl = timedelta(seconds=customer_ttl_seconds)
-        self.customer_cache_max = customer_cache_max
-        self._customers: OrderedDict[str, tuple[Customer, datetime]] = OrderedDict()
-        self._customers_lock = threading.Lock()
 
     def get_product(self, sku: str) -> Product:
         """The product; NotFound when the mirror does not hold it."""
@@ -109,32 +101,12 @@ class CatalogService:
         return self.repo.list_products(offset=offset, limit=limit), self.repo.count_products()
 
     def customer(self, customer_id: str) -> Customer:
-        """The customer: held in memory for a short TTL, else the mirror, else the ERP; NotFound: unknown."""
-        now = self.clock.now()
-        with self._customers_lock:
-            held = self._customers.get(customer_id)
-        if held is not None and now < held[1]:
-            return held[0]
-        customer = self.repo.get_customer(customer_id)
-        if customer is None:
-            customer = self.erp.get_customer(customer_id)  # raises NotFound for an unknown customer
-            self.repo.upsert_customers([customer])
-        if self.customer_ttl:
-            with self._customers_lock:
-                self._customers[customer_id] = (customer, now + self.customer_ttl)
-                self._customers.move_to_end(customer_id)
-                while len(self._customers) > self.customer_cache_max:
-                    self._customers.popitem(last=False)
-        return customer
+        """The customer by the shop's id (CustomerDirectory); NotFound when unknown."""
+        return self.customers.customer(customer_id)
 
     def forget_customers(self, customer_ids: Iterable[str] | None = None) -> None:
         """Drop customers (all of them when None) from the in-memory cache."""
-        with self._customers_lock:
-            if customer_ids is None:
-                self._customers.clear()
-                return
-            for customer_id in customer_ids:
-                self._customers.pop(customer_id, None)
+        self.customers.forget(customer_ids)
 
     def upsert_products(self, products: Iterable[Product]) -> UpsertResult:
         """Insert or update products; changed ones drop their cached prices."""

@@ -18,6 +18,7 @@ from ..ports.clock import Clock
 from ..ports.erp import Erp
 from ..ports.orders import KIND_ERP_ORDER, OutboxEntry, Transactions, as_detail
 from .order_state import change_status
+from .outbox_leases import OutboxLeases
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class DeliveryPolicy:
     backoff_base: float = 1.0
     backoff_cap: float = 300.0
     max_age: int = 86400
-    lease_seconds: int = 60
+    lease_seconds: int = 3  # renewed while the worker lives (OutboxLeases): a dead one frees them fast
     price_tolerance: Decimal = Decimal("0.01")
     deviation_policy: str = "accept_erp_price"  # or hold_for_review
     push: bool = True
@@ -40,7 +41,7 @@ class DeliveryPolicy:
 
 def backoff(attempts: int, base: float, cap: float, rng: Callable[[], float] = random.random) -> float:
     """Seconds until the next try: capped exponential with 'equal jitter' (half fixed, half random)."""
-    ceiling = min(cap, base * (2 ** max(0, min(attempts - 1, 30))))
+    ceiling = min(cap, base * float(2 ** max(0, min(attempts - 1, 30))))
     return ceiling / 2 + rng() * ceiling / 2
 
 
@@ -75,6 +76,7 @@ class DeliveryService:
         self.policy = policy
         self.webhooks = webhooks
         self.rng = rng
+        self.leases = OutboxLeases(transactions, clock, policy.lease_seconds)
 
     def claim(
         self, kinds: Sequence[str], owner: str, limit: int, lease_seconds: int | None = None
@@ -238,6 +240,7 @@ class DeliveryService:
                         detail={"reason": "price deviation"},
                     )
             t.outbox.complete(entry.id, entry.owner, now)
+            self.leases.erp_answered(t, now, retried=entry.attempts > 1)
 
     def _reject(self, record: OrderRecord, entry: OutboxEntry, attempt: _Attempt, duration_ms: float) -> None:
         now = self.clock.now()
@@ -257,6 +260,7 @@ class DeliveryService:
                     detail=as_detail(code=attempt.code, reason=attempt.error),
                 )
             t.outbox.give_up(entry.id, entry.owner, now, error)  # never retried automatically
+            self.leases.erp_answered(t, now, retried=entry.attempts > 1)
 
     def _retry_later(
         self, record: OrderRecord, entry: OutboxEntry, attempt: _Attempt, duration_ms: float
@@ -288,3 +292,4 @@ class DeliveryService:
             t.orders.set_status(record.order_number, new, now, last_error=error)
             delay = backoff(entry.attempts, self.policy.backoff_base, self.policy.backoff_cap, self.rng)
             t.outbox.reschedule(entry.id, entry.owner, now + timedelta(seconds=delay), error)
+        self.leases.deferred()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from ..domain.reconcile import FindingKind, Severity
 from ..errors import InputError, NotFound
-from ..ports.admin import Finding as AdminFinding
-from ..ports.admin import ReconRun
+from ..ports.admin import OpenFinding, ReconRun
 from ..ports.clock import Clock
 from ..ports.reconcile import FindingStore, JobRun, RunLock, RunLog, StoredFinding
 
@@ -105,10 +104,6 @@ class JobsAdmin:
         self.findings = findings
         self.clock = clock
 
-    def job_names(self) -> list[str]:
-        """The registered jobs."""
-        return sorted(self.book.jobs)
-
     def list_runs(self, job: str | None = None, limit: int = 50) -> list[JobRun]:
         """Recent runs, newest first."""
         return self.book.runs.list_runs(job, max(1, min(limit, 500)))
@@ -147,11 +142,6 @@ class JobsAdmin:
         """Run a job at once in this thread and return its record."""
         return self.book.run(job)
 
-    def last_run_at(self, job: str) -> datetime | None:
-        """When the job last started, if ever."""
-        runs = self.book.runs.list_runs(job, limit=1)
-        return runs[0].started_at if runs else None
-
 
 class ReconciliationPanel:
     """The admin page's view of reconciliation (fits ports.admin.ReconciliationAdmin)."""
@@ -168,10 +158,10 @@ class ReconciliationPanel:
             for r in self.admin.list_runs(self.job, limit)
         ]
 
-    def open_findings(self, limit: int = 200) -> list[AdminFinding]:
+    def open_findings(self, limit: int = 200) -> list[OpenFinding]:
         """Findings not yet resolved, most recently seen first."""
         return [
-            AdminFinding(str(f.id), f.kind, f.severity, f.subject, f.message, f.first_seen)
+            OpenFinding(str(f.id), f.kind, f.severity, f.subject, f.message, f.first_seen)
             for f in self.admin.list_findings(limit=limit)
         ]
 

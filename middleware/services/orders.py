@@ -11,6 +11,8 @@ from typing import Protocol, cast
 from ..domain.catalog import Customer, Product
 from ..domain.option_rules import configuration_problems
 from ..domain.orders import (
+    PLACED_AT_MAX_AGE,
+    PLACED_AT_MAX_AHEAD,
     NewOrder,
     OrderEvent,
     OrderLine,
@@ -133,6 +135,17 @@ class OrderService:
 
     def _checked(self, order: NewOrder) -> tuple[NewOrder, Customer]:
         customer = self._customer(order)
+        if order.currency != customer.currency:
+            raise InputError(
+                f"currency: customer {order.customer_id} buys in {customer.currency}, not {order.currency}",
+                field="currency",
+            )
+        now = self.clock.now()
+        if not now - PLACED_AT_MAX_AGE <= order.placed_at <= now + PLACED_AT_MAX_AHEAD:
+            raise InputError(
+                f"placed_at: must lie between {PLACED_AT_MAX_AGE.days} days ago and "
+                f"{int(PLACED_AT_MAX_AHEAD.total_seconds() // 60)} minutes from now", field="placed_at",
+            )
         refs = [line.line_ref for line in order.lines]
         if len(set(refs)) != len(refs):
             raise InputError("lines: every line_ref must be unique within the order", field="lines")

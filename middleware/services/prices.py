@@ -24,6 +24,7 @@ from ..domain.pricing import (
 from ..errors import ErpRejected, ErpUnavailable, InputError, PricesUnavailable
 from ..ports.clock import Clock
 from ..ports.erp import Erp
+from .per_line import PerLinePricing
 from .price_cache import CachedPrice, PriceCache, PriceKey
 from .resilience import CircuitBreaker, CircuitOpen, SingleFlight
 
@@ -98,6 +99,10 @@ class PriceService:
         self._recent_lines = 0
         self._recent_lock = threading.Lock()
         self._counters = _Counters()
+        # an ERP without batch simulation is asked once per line, concurrently (capabilities)
+        capabilities = erp.capabilities
+        self._per_line = (None if capabilities.batch_prices
+                          else PerLinePricing(erp, capabilities.max_concurrent_calls))
 
     def quote(self, query: PriceQuery) -> PriceQuote:
         """Price every line: fresh cache, else the ERP (one call), else stale, else PricesUnavailable."""
@@ -160,8 +165,11 @@ class PriceService:
         self, customer: Customer, currency: str, lines: list[PriceRequestLine], keys: list[PriceKey]
     ) -> dict[PriceKey, CachedPrice]:
         def call() -> ErpPriceAnswer:
-            self._counters.add("erp_calls")
-            return self.erp.simulate_prices(customer.erp_customer_no, currency, lines)
+            if self._per_line is None:
+                self._counters.add("erp_calls")
+                return self.erp.simulate_prices(customer.erp_customer_no, currency, lines)
+            self._counters.add("erp_calls", len(lines))
+            return self._per_line.simulate(customer.erp_customer_no, currency, lines)
 
         try:
             answer = self.breaker.call(call)

@@ -71,6 +71,11 @@ class PullDeliveryService:
         record = t.orders.get(ack.order_number)
         if record is None:
             return StatusUpdateResult(ack.order_number, UpdateOutcome.UNKNOWN_ORDER, None, "no such order")
+        if self.delivery.policy.push and is_awaiting_delivery(record.status):
+            # in push mode the middleware sends the order itself: an ack here would accept an order the
+            # ERP never received, on a number nobody can check
+            reason = "orders are delivered by push (CreateSalesOrder); acknowledgements apply in pull mode"
+            return StatusUpdateResult(ack.order_number, UpdateOutcome.IGNORED, record.status, reason)
         if not is_awaiting_delivery(record.status):
             same = ack.erp_order_number is not None and ack.erp_order_number == record.erp_order_number
             reason = "already acknowledged" if same else f"order is already {record.status.value}"

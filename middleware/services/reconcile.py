@@ -176,7 +176,6 @@ class OrderReconciler:
                 erp_order = self.erp.get_sales_order(order_number=local.order_number)
                 if erp_order is None:
                     found.append(missing_finding(local))
-                    self._repair(found[-1:], report, None)
                     self.local.mark_checked(run_id, [(local.order_number, "")])
                     continue
                 self.local.mark_checked(run_id, [(local.order_number, erp_order.erp_order_number)])
@@ -193,17 +192,14 @@ class OrderReconciler:
             found = [f for f in (stuck_finding(o, now, self.policy.stuck) for o in chunk) if f]
             self._emit(run_id, report, found)
 
-    def _repair(self, drift: list[Finding], report: ReconcileReport, erp_order: ErpOrder | None) -> None:
+    def _repair(self, drift: list[Finding], report: ReconcileReport, erp_order: ErpOrder) -> None:
         if report.dry_run or self.repairs is None:
             return
         for finding in drift:
             try:
-                if finding.repair is Repair.REQUEUE:
-                    self.repairs.requeue(finding.subject, finding.message)
-                elif finding.repair is Repair.APPLY_STATUS and erp_order is not None:
-                    self.repairs.apply_erp_status(finding.subject, erp_order)
-                else:
+                if finding.repair is not Repair.APPLY_STATUS:
                     continue
+                self.repairs.apply_erp_status(finding.subject, erp_order)
                 report.repaired += 1
             except Exception:  # one failed repair must not stop the run; the finding stays open
                 report.repair_failures += 1

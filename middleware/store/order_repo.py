@@ -12,14 +12,10 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..domain.configuration import Configuration
 from ..domain.orders import (
-    Address,
-    DeviationKind,
     ErpTotals,
     NewOrder,
     OrderEvent,
-    OrderLine,
     OrderRecord,
     OrderStatus,
     OrderTotals,
@@ -27,82 +23,17 @@ from ..domain.orders import (
 )
 from ..ports.orders import DuplicateOrder
 from .db import Database
+from .order_rows import (
+    address_from_json,
+    address_json,
+    deviations_from_json,
+    deviations_json,
+    line_from_row,
+    line_row,
+    required_address,
+)
 from .order_tables import order_events, order_lines, orders
 from .outbox import SqlOutbox
-
-
-def _address_json(address: Address | None) -> str | None:
-    if address is None:
-        return None
-    return json.dumps({f: getattr(address, f) for f in Address.__slots__}, ensure_ascii=False)
-
-
-def _address(text: str | None) -> Address | None:
-    return None if text is None else Address(**json.loads(text))
-
-
-def _required_address(text: str) -> Address:
-    return Address(**json.loads(text))
-
-
-def _deviations_json(deviations: Sequence[PriceDeviation]) -> str:
-    return json.dumps(
-        [
-            {
-                "kind": d.kind.value,
-                "field": d.field,
-                "quoted": str(d.quoted),
-                "erp": str(d.erp),
-                "reason": d.reason,
-                "line_ref": d.line_ref,
-                "explained": d.explained,
-            }
-            for d in deviations
-        ],
-        ensure_ascii=False,
-    )
-
-
-def _deviations(text: str) -> tuple[PriceDeviation, ...]:
-    return tuple(
-        PriceDeviation(
-            DeviationKind(d["kind"]),
-            d["field"],
-            Decimal(d["quoted"]),
-            Decimal(d["erp"]),
-            d["reason"],
-            d["line_ref"],
-            d["explained"],
-        )
-        for d in json.loads(text or "[]")
-    )
-
-
-def _line_row(order_number: str, position: int, line: OrderLine) -> dict[str, Any]:
-    return {
-        "order_number": order_number,
-        "position": position,
-        "line_ref": line.line_ref,
-        "sku": line.sku,
-        "quantity": line.quantity,
-        "options": json.dumps(line.configuration.selections, ensure_ascii=False),
-        "option_labels": json.dumps(line.option_labels, ensure_ascii=False),
-        "unit_price": line.unit_price,
-        "quote_id": line.quote_id,
-    }
-
-
-def _line(row: Any) -> OrderLine:
-    return OrderLine(
-        row.line_ref,
-        row.sku,
-        row.quantity,
-        Configuration(tuple(tuple(p) for p in json.loads(row.options))),
-        row.unit_price,
-        row.quote_id,
-        tuple(tuple(p) for p in json.loads(row.option_labels)),
-    )
-
 
 # statements of the hot path built once: SQLAlchemy then skips re-building them per call
 _INSERT_ORDER = insert(orders)
@@ -139,8 +70,8 @@ class SqlOrderRepository:
             "net": o.totals.net,
             "tax": o.totals.tax,
             "gross": o.totals.gross,
-            "shipping_address": _address_json(o.shipping_address),
-            "billing_address": _address_json(o.billing_address),
+            "shipping_address": address_json(o.shipping_address),
+            "billing_address": address_json(o.billing_address),
             "deviations": "[]",
         }
         try:
@@ -148,7 +79,7 @@ class SqlOrderRepository:
             self.conn.execute(_INSERT_ORDER, values)
         except IntegrityError as exc:
             raise DuplicateOrder(o.order_number) from exc
-        self.conn.execute(_INSERT_LINES, [_line_row(o.order_number, i, ln) for i, ln in enumerate(o.lines)])
+        self.conn.execute(_INSERT_LINES, [line_row(o.order_number, i, ln) for i, ln in enumerate(o.lines)])
 
     def _record(self, row: Any) -> OrderRecord:
         lines = self.conn.execute(_SELECT_LINES, {"number": row.order_number})
@@ -157,10 +88,10 @@ class SqlOrderRepository:
             row.customer_id,
             row.currency,
             row.placed_at,
-            tuple(_line(r) for r in lines),
-            _required_address(row.shipping_address),
+            tuple(line_from_row(r) for r in lines),
+            required_address(row.shipping_address),
             OrderTotals(row.net, row.tax, row.gross),  # type: ignore[arg-type]
-            _address(row.billing_address),
+            address_from_json(row.billing_address),
         )
         erp_totals = None
         if row.erp_net is not None:
@@ -176,7 +107,7 @@ class SqlOrderRepository:
             row.fingerprint,
             row.erp_order_number,
             erp_totals,
-            _deviations(row.deviations),
+            deviations_from_json(row.deviations),
             row.last_error,
             row.idempotency_key,
         )
@@ -235,7 +166,7 @@ class SqlOrderRepository:
         values: dict[str, Any] = {
             "erp_order_number": erp_order_number,
             "updated_at": at,
-            "deviations": _deviations_json(deviations),
+            "deviations": deviations_json(deviations),
         }
         if totals is not None:
             values.update(

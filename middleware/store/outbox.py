@@ -131,6 +131,38 @@ class SqlOutbox:
         if result.rowcount == 0:
             self.enqueue(kind, subject, now)
 
+    def _leased_by(self, owner_prefix: str):  # type: ignore[no-untyped-def]
+        return and_(outbox.c.state == PENDING, outbox.c.lease_owner.startswith(owner_prefix, autoescape=True))
+
+    def renew(self, owner_prefix: str, until: datetime, now: datetime) -> int:
+        """Extend every pending lease held under a token starting with `owner_prefix`."""
+        result = self.conn.execute(
+            update(outbox).where(self._leased_by(owner_prefix)).values(lease_until=until, updated_at=now)
+        )
+        return int(result.rowcount)
+
+    def release(self, owner_prefix: str, ids: Sequence[int] | None, now: datetime) -> int:
+        """Hand back the leases held under `owner_prefix` (only those of `ids`, if given): due at once."""
+        held = self._leased_by(owner_prefix)
+        if ids is not None:
+            held = and_(held, outbox.c.id.in_(list(ids)))
+        result = self.conn.execute(
+            update(outbox).where(held).values(lease_owner=None, lease_until=None, updated_at=now)
+        )
+        return int(result.rowcount)
+
+    def wake(self, kinds: Sequence[str], now: datetime, limit: int | None = None) -> int:
+        """Make deferred (backed-off, unleased) entries due now, the earliest `limit` of them or all."""
+        deferred = and_(
+            outbox.c.state == PENDING, outbox.c.kind.in_(kinds), outbox.c.next_attempt_at > now,
+            outbox.c.lease_until.is_(None),
+        )
+        if limit is not None:
+            earliest = select(outbox.c.id).where(deferred).order_by(outbox.c.next_attempt_at).limit(limit)
+            deferred = outbox.c.id.in_(list(self.conn.execute(earliest).scalars()))
+        result = self.conn.execute(update(outbox).where(deferred).values(next_attempt_at=now))
+        return int(result.rowcount)
+
     def next_due(self, kinds: Sequence[str]) -> datetime | None:
         """When the earliest unleased pending entry falls due (expired leases are found by polling)."""
         return self.conn.execute(

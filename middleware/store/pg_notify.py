@@ -14,7 +14,8 @@ import os
 import secrets
 import socket
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import func, select
@@ -135,22 +136,25 @@ def pg_notify(db: Database, channel: str, payload: str) -> None:
 
 
 class PriceInvalidationBus:
-    """Publishes local invalidations and applies remote ones; start()/stop() run the listener thread."""
+    """Publishes this node's price invalidations to the other nodes (PostgreSQL NOTIFY; off on SQLite)."""
 
     def __init__(self, db: Database, channel: str = CHANNEL, node_id: str | None = None) -> None:
         self.db = db
         self.channel = channel
         self.node_id = node_id or new_node_id()
         self.enabled = db.is_postgres
-        self.target: PriceInvalidator | None = None  # set once the PriceService exists
         self.counts = {"published": 0, "publish_failures": 0, "received": 0, "applied": 0}
         self._counts_lock = threading.Lock()
         self._local = threading.local()
-        # a node that lost its connection may have missed invalidations: it drops everything
-        self.listener = PgListener(
-            db, channel, self.apply, lambda: self._apply(everything=True), "price-invalidation-listener"
-        )
-        self.listening = self.listener.listening
+
+    @contextmanager
+    def applying_remote(self) -> Iterator[None]:
+        """While a remote invalidation is applied here, publishing it again is suppressed."""
+        self._local.applying_remote = True
+        try:
+            yield
+        finally:
+            self._local.applying_remote = False
 
     def publish(self, *, skus: Iterable[str] = (), customer_ids: Iterable[str] = (),
                 price_groups: Iterable[str] = (), everything: bool = False) -> None:
@@ -160,34 +164,47 @@ class PriceInvalidationBus:
         payload = encode(self.node_id, skus, customer_ids, price_groups, everything)
         try:
             pg_notify(self.db, self.channel, payload)
-            self._count("published")
+            self.count("published")
         except Exception:  # a publish failure must not fail the local invalidation
-            self._count("publish_failures")
+            self.count("publish_failures")
             log.exception("could not publish a price invalidation to the other nodes")
 
-    def _count(self, name: str) -> None:
+    def count(self, name: str) -> None:
+        """Add one to a counter."""
         with self._counts_lock:
             self.counts[name] += 1
+
+    def counters(self) -> dict[str, int]:
+        """A copy of the counters."""
+        with self._counts_lock:
+            return dict(self.counts)
+
+
+class InvalidationListener:
+    """Applies the other nodes' invalidations to `target`; start()/stop() run the LISTEN thread."""
+
+    def __init__(self, bus: PriceInvalidationBus, target: PriceInvalidator) -> None:
+        self.bus = bus
+        self.target = target
+        # a node that lost its connection may have missed invalidations: it drops everything
+        self.listener = PgListener(bus.db, bus.channel, self.apply, lambda: self._apply(everything=True),
+                                   "price-invalidation-listener")
+        self.listening = self.listener.listening
 
     def apply(self, payload: str) -> bool:
         """Apply one received payload to the local target unless it came from this node."""
         body = decode(payload)
-        self._count("received")
-        if body is None or body["origin"] == self.node_id or self.target is None:
+        self.bus.count("received")
+        if body is None or body["origin"] == self.bus.node_id:
             return False
         self._apply(skus=body["skus"], customer_ids=body["customer_ids"],
                     price_groups=body["price_groups"], everything=body["everything"])
         return True
 
     def _apply(self, **invalidation: Any) -> None:
-        if self.target is None:
-            return
-        self._local.applying_remote = True  # the target's cache would otherwise publish it again
-        try:
+        with self.bus.applying_remote():  # the target's cache would otherwise publish it again
             self.target.invalidate(**invalidation)
-            self._count("applied")
-        finally:
-            self._local.applying_remote = False
+        self.bus.count("applied")
 
     def start(self) -> None:
         """Start listening (PostgreSQL only)."""
@@ -199,10 +216,8 @@ class PriceInvalidationBus:
 
     def stats(self) -> dict[str, Any]:
         """Counters for the admin page and metrics."""
-        with self._counts_lock:
-            counts = dict(self.counts)
-        return {**counts, "reconnects": self.listener.reconnects, "enabled": self.enabled,
-                "listening": self.listening.is_set(), "node_id": self.node_id}
+        return {**self.bus.counters(), "reconnects": self.listener.reconnects, "enabled": self.bus.enabled,
+                "listening": self.listening.is_set(), "node_id": self.bus.node_id}
 
 
 class PublishingPriceCache(PriceCache):

@@ -11,13 +11,14 @@ from typing import Any
 import pytest
 
 from middleware.app import create_app
-from middleware.bootstrap import Container, build_container
 from middleware.config import Settings
 from middleware.domain.catalog import Customer, Product
 from middleware.domain.erp import ErpOrder
 from middleware.domain.orders import OrderStatus
 from middleware.domain.pricing import ErpPriceAnswer, LinePrice, LineStatus
 from middleware.errors import ErpUnavailable
+from middleware.ports.erp import ErpCapabilities
+from middleware.wiring import Container, build_container
 
 ADMIN_USER, ADMIN_PASSWORD = "admin", "test-admin-password"
 CUSTOMER = Customer("C10000", "ERP-C10000", "Ada Shop GmbH", "RETAIL", "RETAIL", "EUR", False)
@@ -33,7 +34,7 @@ def order_body(number: str) -> dict[str, Any]:
         "order_number": number,
         "customer_id": "C10000",
         "currency": "EUR",
-        "placed_at": "2026-11-23T10:02:00Z",
+        "placed_at": datetime.now(UTC).isoformat(),
         "lines": [{"line_ref": "1", "sku": "PEN-01", "quantity": 10, "options": {}, "unit_price": "2.00"}],
         "shipping_address": {
             "name": "Ada Shop GmbH",
@@ -48,6 +49,10 @@ def order_body(number: str) -> dict[str, Any]:
 
 class FakeErp:
     """Prices every line at 9.00 net; `down = True` makes every call fail like a refused connection."""
+
+    capabilities = ErpCapabilities()
+    endpoint = "http://127.0.0.1:9/erp"
+
 
     def __init__(self) -> None:
         self.down = False

@@ -7,9 +7,11 @@ from typing import Any
 
 from lxml import etree
 
+from middleware.observability.erp_messages import ErpMessageAudit
 from middleware.observability.redact import Redactor
 from middleware.ports.admin import ADMIN, ERP_IN, ERP_OUT, AuditEntry
-from middleware.soap.erp_audit_plugin import ErpAuditPlugin
+from middleware.ports.erp import ConnectorConfig
+from middleware.soap.connectors.shared.recording import MessageRecorder, ZeepRecordingPlugin
 from middleware.store.audit_repo import AuditRepository
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -31,7 +33,9 @@ def _request(password: str) -> Any:
 
 def test_the_zeep_plugin_records_request_and_answer_under_the_order_number_with_passwords_masked() -> None:
     recorded: list[AuditEntry] = []
-    plugin = ErpAuditPlugin(recorded.append, lambda: "req-9", Redactor(["s3cret-pass"]))
+    sink = ErpMessageAudit(recorded.append, lambda: "req-9", Redactor(["s3cret-pass"]))
+    config = ConnectorConfig(record=sink, request_id=lambda: "req-9")
+    plugin = ZeepRecordingPlugin(MessageRecorder(config, ("ExternalDocumentNo",)))
     headers: dict[str, str] = {}
     plugin.egress(_request("s3cret-pass"), headers, Operation(), None)
     answer = etree.fromstring(

@@ -64,6 +64,14 @@ def test_sign_in_returns_to_the_page_asked_for_but_never_to_another_site(client:
     assert client.post("/admin/login?next=//evil.example/x", data=form).headers["Location"] == "/admin/"
 
 
+def test_a_line_break_in_next_is_a_bad_request_not_a_server_error(client: Any) -> None:
+    token = csrf_of(client.get("/admin/login").get_data(as_text=True))
+    form = {"csrf_token": token, "username": ADMIN_USER, "password": "test-admin-password"}
+    response = client.post("/admin/login?next=/admin/%0d%0aSet-Cookie:%20x=1", data=form)
+    assert response.status_code == 400
+    assert client.get("/admin/").status_code == 302  # and nobody was signed in
+
+
 @pytest.mark.parametrize("username,password", [("admin", "wrong"), ("root", "test-admin-password"), ("", "")])
 def test_wrong_credentials_are_refused(client: Any, username: str, password: str) -> None:
     response = sign_in(client, username, password)
@@ -94,7 +102,7 @@ def test_session_cookie_is_httponly_samesite_and_scoped_to_admin(client: Any) ->
 
 def test_session_cookie_is_secure_when_public_url_is_https(database_url: str, fake_erp: Any) -> None:
     from middleware.app import create_app
-    from middleware.bootstrap import build_container
+    from middleware.wiring import build_container
 
     from .conftest import make_settings
 

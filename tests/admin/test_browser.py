@@ -7,6 +7,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ def tote_order(number: str) -> dict[str, Any]:
         "order_number": number,
         "customer_id": "C10000",
         "currency": "EUR",
-        "placed_at": "2026-11-23T10:02:00Z",
+        "placed_at": datetime.now(UTC).isoformat(),
         "lines": [{"line_ref": "1", "sku": "TOTE-01", "quantity": 2, "unit_price": "6.50"}],
         "shipping_address": {
             "name": "Ada Coffee Roasters GmbH",
@@ -65,7 +66,7 @@ def live(database_url: str) -> Iterator[tuple[Any, Any, str]]:
 
     from erpsim import SimulatorServer
     from middleware.app import create_app
-    from middleware.bootstrap import build_container
+    from middleware.wiring import build_container
 
     with SimulatorServer() as sim:
         # a long backoff: once the ERP is back, only the admin's Retry makes the order go out now

@@ -117,7 +117,7 @@ def test_metrics_export_cache_counters_and_outbox_depth(client: Any) -> None:
 
 def test_every_app_has_its_own_registry(database_url: str, fake_erp: Any) -> None:
     from middleware.app import create_app
-    from middleware.bootstrap import build_container
+    from middleware.wiring import build_container
 
     containers = [build_container(make_settings(database_url), erp=fake_erp) for _ in range(2)]
     try:

@@ -1,5 +1,6 @@
 """The CLI dispatch and the waitress server wrapper."""
 
+import pytest
 import requests
 from flask import Flask
 
@@ -22,6 +23,49 @@ def test_serve_refuses_demo_secrets(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "MIDDLEWARE_ERP_PASSWORD" in err and "MIDDLEWARE_ADMIN_PASSWORD" in err
     assert Settings.from_env({}).erp_password not in err
+
+
+SAFE = {
+    "MIDDLEWARE_ERP_PASSWORD": "erp-secret-1",
+    "MIDDLEWARE_SHOP_API_KEYS": "shop-key-123456",
+    "MIDDLEWARE_SOAP_PASSWORD": "soap-secret-1",
+    "MIDDLEWARE_ADMIN_PASSWORD": "a-long-admin-secret",
+    "MIDDLEWARE_SECRET_KEY": "k9R2vX7qLm4Tz8Wb1Yc6Hn3Jd5Fg0Ps",
+}
+
+
+def _environment(monkeypatch, **changes):  # type: ignore[no-untyped-def]
+    for name in list(__import__("os").environ):
+        if name.startswith("MIDDLEWARE_"):
+            monkeypatch.delenv(name)
+    for name, value in {**SAFE, **changes}.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_the_worker_refuses_demo_secrets_like_serve(monkeypatch, capsys):
+    _environment(monkeypatch, MIDDLEWARE_ERP_PASSWORD="erp-pass")
+    assert main(["worker"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "MIDDLEWARE_ERP_PASSWORD still hold demo values" in err
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("MIDDLEWARE_SECRET_KEY", "tooShortKey1"),
+        ("MIDDLEWARE_SECRET_KEY", "ab" * 20),
+        ("MIDDLEWARE_ADMIN_PASSWORD", "hunter2"),
+        ("MIDDLEWARE_ADMIN_PASSWORD", "admin"),
+    ],
+)
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_a_weak_session_key_or_admin_password_stops_start_up_in_one_line(
+    monkeypatch, capsys, variable, value, command
+):
+    _environment(monkeypatch, **{variable: value})
+    assert main([command, "--port", "0"] if command == "serve" else [command]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{variable} is" in err and value not in err
 
 
 def test_a_bad_setting_exits_with_one_line_naming_the_variable(monkeypatch, capsys):

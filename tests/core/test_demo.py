@@ -31,6 +31,7 @@ def free_port() -> int:
 
 
 def test_the_demo_answers_the_worked_price_case_and_stops_cleanly_on_sigterm(tmp_path):
+    (tmp_path / "middleware.db").write_bytes(b"yesterday's orders, unknown to today's empty ERP")
     port, erp_port = free_port(), free_port()
     env = {"PATH": "/usr/bin:/bin", "MIDDLEWARE_LOG_LEVEL": "WARNING"}
     flags = ["--port", str(port), "--erp-port", str(erp_port), "--data-dir", str(tmp_path)]
@@ -53,6 +54,7 @@ def test_the_demo_answers_the_worked_price_case_and_stops_cleanly_on_sigterm(tmp
                 break
         banner = "".join(seen)
         assert "admin page" in banner and "demo-shop-key" in banner, banner
+        assert "fresh: emptied at each start" in banner
         answer = requests.post(
             f"http://127.0.0.1:{port}/api/v1/prices",
             json=QUERY,
@@ -70,3 +72,15 @@ def test_the_demo_answers_the_worked_price_case_and_stops_cleanly_on_sigterm(tmp
     finally:
         if demo.poll() is None:
             demo.kill()
+
+
+def test_the_demo_keeps_a_database_the_user_named(tmp_path):
+    from argparse import Namespace
+
+    from middleware.cli.demo import fresh_database
+
+    (tmp_path / "middleware.db").write_text("theirs")
+    note = fresh_database(Namespace(data_dir=str(tmp_path)), {"MIDDLEWARE_DATABASE_URL": "sqlite:///x.db"})
+    assert "kept" in note and (tmp_path / "middleware.db").read_text() == "theirs"
+    fresh_database(Namespace(data_dir=str(tmp_path)), {})
+    assert not (tmp_path / "middleware.db").exists()

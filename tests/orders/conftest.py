@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 
-from middleware.bootstrap import Container, build_container
 from middleware.config import Settings
 from middleware.domain.catalog import Customer, OptionKind, OptionValue, Product, ProductOption
 from middleware.domain.erp import ErpOrder, ErpOrderLine
 from middleware.domain.money import round_money
 from middleware.domain.orders import NewOrder, OrderStatus
 from middleware.errors import ErpRejected, ErpTimeout
+from middleware.ports.erp import ErpCapabilities
+from middleware.wiring import Container, build_container
 
 API_KEY = "test-shop-key-123"
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
@@ -66,6 +67,10 @@ class FakeClock:
 
 class FakeErp:
     """Keeps sales orders by order number like the real ERP; `plan` scripts failures of the next calls."""
+
+    capabilities = ErpCapabilities()
+    endpoint = "http://127.0.0.1:9/erp"
+
 
     def __init__(self) -> None:
         self.orders: dict[str, ErpOrder] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import requests
@@ -28,7 +29,7 @@ def tote_order(number: str, quantity: int = 2) -> dict[str, Any]:
         "order_number": number,
         "customer_id": "C10000",
         "currency": "EUR",
-        "placed_at": "2026-11-23T10:02:00Z",
+        "placed_at": datetime.now(UTC).isoformat(),
         "lines": [
             {"line_ref": "1", "sku": "TOTE-01", "quantity": quantity, "unit_price": "6.50"},
             {

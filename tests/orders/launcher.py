@@ -11,9 +11,9 @@ import argparse
 import sys
 
 from middleware.app import create_app
-from middleware.bootstrap import build_container
 from middleware.config import Settings
 from middleware.web import WebServer
+from middleware.wiring import build_container
 
 READY = "MIDDLEWARE READY "
 

@@ -38,6 +38,8 @@ def test_orders_retry_from_the_cli_requeues_a_rejected_order(
 
 def test_the_worker_command_runs_until_sigterm(database_url):
     env = {"MIDDLEWARE_DATABASE_URL": database_url, "PATH": "/usr/bin:/bin", "MIDDLEWARE_LOG_LEVEL": "ERROR"}
+    env.update({"MIDDLEWARE_ERP_PASSWORD": "erp-secret-1", "MIDDLEWARE_SHOP_API_KEYS": "shop-key-123456",
+                "MIDDLEWARE_SOAP_PASSWORD": "soap-secret-1", "MIDDLEWARE_ADMIN_PASSWORD": "admin-secret-12"})
     # no scheduled job may fall due during the test (ticks are aligned to the clock, not to the start)
     env.update({f"MIDDLEWARE_SCHEDULE_{job}": "off" for job in ("RECONCILE_ORDERS", "CATALOG_SYNC")})
     env.update({f"MIDDLEWARE_SCHEDULE_{job}": "off" for job in ("PRICE_CHECK", "HOUSEKEEPING")})

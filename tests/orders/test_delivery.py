@@ -205,3 +205,41 @@ def test_an_invoice_discount_is_an_explained_deviation_that_does_not_hold(databa
         assert "invoice discount" in record.deviations[0].reason
     finally:
         c.close()
+
+
+def _backed_off_by_an_outage(database_url, erp, clock):  # type: ignore[no-untyped-def]
+    from middleware.app import create_app
+
+    from .conftest import seeded_container
+
+    c = seeded_container(database_url, erp, clock, delivery_backoff_base=100.0, delivery_backoff_cap=300.0)
+    client = create_app(container=c).test_client()
+    for n in range(3):
+        place(client, f"B-{n}")
+    erp.plan = ["down"] * 3
+    c.delivery_worker.run_once()
+    clock.advance(2.0)
+    assert c.delivery_worker.run_once() == 0  # all three wait out a backoff of 50..100 s
+    return c, client
+
+
+def test_the_first_answer_of_the_erp_after_an_outage_wakes_the_backlog(database_url, erp, clock):
+    c, client = _backed_off_by_an_outage(database_url, erp, clock)
+    try:
+        place(client, "B-new")
+        c.delivery_worker.run_once()
+        assert {status(c, f"B-{n}") for n in range(3)} == {OrderStatus.ACCEPTED}
+        assert erp.created == 4
+    finally:
+        c.close()
+
+
+def test_orders_waiting_out_a_backoff_probe_the_erp_every_two_seconds(database_url, erp, clock):
+    c, _ = _backed_off_by_an_outage(database_url, erp, clock)
+    try:
+        assert c.delivery.leases.probe()  # the earliest is due now ...
+        assert not c.delivery.leases.probe()  # ... and the next one only two seconds later
+        c.delivery_worker.run_once()  # it gets through and wakes the rest
+        assert {status(c, f"B-{n}") for n in range(3)} == {OrderStatus.ACCEPTED}
+    finally:
+        c.close()

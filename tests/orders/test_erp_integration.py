@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from erpsim import SimulatorServer
 from middleware.app import create_app
-from middleware.bootstrap import build_container
 from middleware.domain.orders import OrderStatus
+from middleware.wiring import build_container
 
 from .conftest import AUTH, make_settings
 from .erp_helpers import control, erp_orders, tote_order
@@ -86,3 +87,13 @@ def test_an_order_the_erp_rejects_is_not_retried(sim, live):
     assert "REJ-1" not in erp_orders(sim.url)
     record = container.orders.get("REJ-1")[0]
     assert record.last_error and "BLOCKED" in record.last_error
+
+
+def test_a_back_dated_order_is_priced_at_the_erps_today(sim, live):
+    container, client = live
+    body = tote_order("OLD-1")
+    body["placed_at"] = (datetime.now(UTC) - timedelta(days=20)).isoformat()
+    assert client.post("/api/v1/orders", json=body, headers=AUTH).status_code == 202
+    assert wait_for(lambda: statuses(container, ["OLD-1"]) == {OrderStatus.ACCEPTED}, timeout=10)
+    [order] = erp_orders(sim.url)["OLD-1"]
+    assert order["order_date"] == datetime.now(UTC).date().isoformat()

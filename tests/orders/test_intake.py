@@ -96,7 +96,13 @@ def _lines(n: int) -> list[dict]:
         ({"lines": _lines(501)}, 422, "lines"),
         ({"currency": "euro"}, 422, "currency"),
         ({"order_number": ""}, 422, "order_number"),
-        ({"order_number": "X" * 65}, 422, "order_number"),
+        ({"order_number": "X" * 36}, 422, "order_number"),  # the ERP's ExternalDocumentNo holds 35
+        ({"order_number": "WEB-\uffff"}, 422, "order_number"),
+        ({"currency": "USD"}, 422, "currency: customer C10000 buys in EUR"),
+        ({"placed_at": "2026-06-26T10:02:00Z"}, 422, "placed_at: must lie between"),  # 150 days back
+        ({"placed_at": "2026-11-24T10:02:00Z"}, 422, "placed_at: must lie between"),
+        ({"placed_at": "0001-01-01T00:00:00+14:00"}, 422, "placed_at"),
+        ({"placed_at": "9999-12-31T23:59:59-12:00"}, 422, "placed_at"),
         ({"order_number": "bad\nnumber"}, 422, "order_number"),
         ({"placed_at": "2026-11-23T10:02:00"}, 422, "placed_at"),
         ({"totals": {"net": "1.001", "tax": "0", "gross": "1"}}, 422, "totals.net"),
@@ -135,6 +141,8 @@ def test_invalid_orders_get_a_precise_problem(client, changes, status, needle):
         ({"options": {"color": "purple"}}, "lines[0].options.color"),
         ({"options": {"size": "XL", "color": "gold"}}, "has no option 'size'"),
         ({"options": {"engraving": "Hi"}}, "option 'color' is required"),
+        ({"options": {"color": "gold", "engraving": "Happy \uffff"}}, "lines[0].options.engraving"),
+        ({"line_ref": "\ufffe"}, "lines[0].line_ref"),
     ],
 )
 def test_invalid_lines_name_the_line_and_field(client, line_changes, needle):
@@ -150,6 +158,12 @@ def test_duplicate_line_refs_are_refused(client):
     body["lines"].append(dict(body["lines"][0]))
     response = client.post("/api/v1/orders", json=body, headers=AUTH)
     assert response.status_code == 422 and "line_ref" in response.json["detail"]
+
+
+def test_nothing_is_stored_for_a_refused_order(client, container):
+    response = client.post("/api/v1/orders", json=order_body(currency="USD"), headers=AUTH)
+    assert response.status_code == 422
+    assert (count(container, orders), count(container, outbox)) == (0, 0)
 
 
 def test_orders_need_the_api_key(client):

@@ -51,6 +51,16 @@ def test_a_status_report_for_an_undelivered_order_stops_its_delivery(client, con
     assert record.status is OrderStatus.ACCEPTED and record.erp_order_number == "SO-777"
 
 
+def test_in_push_mode_an_acknowledgement_cannot_accept_an_undelivered_order(client, container, erp, clock):
+    place(client)
+    [result] = container.pull_delivery.acknowledge_orders([OrderAck("WEB-1", "SO-MADE-UP")])
+    assert result.outcome is IGN and "push" in (result.reason or "")
+    record = container.orders.get("WEB-1")[0]
+    assert record.erp_order_number is None and record.status is not OrderStatus.ACCEPTED
+    deliver(container, clock)  # the order still goes to the ERP
+    assert status(container, "WEB-1") is OrderStatus.ACCEPTED and erp.calls
+
+
 def test_pull_mode_offers_orders_under_a_lease_and_takes_acknowledgements(database_url, erp, clock):
     from middleware.app import create_app
 

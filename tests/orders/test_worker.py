@@ -88,3 +88,31 @@ def test_each_delivery_runs_under_a_request_id_naming_its_order(database_url, er
     finally:
         c.close()
     assert seen == ["erp_order:WEB-RID-1"]
+
+
+def test_a_stopped_worker_hands_its_leases_back_at_once(database_url, erp):
+    from sqlalchemy import select
+
+    from middleware.jobs.delivery_worker import DeliveryWorker
+    from middleware.ports.orders import KIND_ERP_ORDER
+    from middleware.store.order_tables import outbox
+
+    c = seeded_container(database_url, erp)
+    handled = []
+
+    def crashes(entry):  # type: ignore[no-untyped-def]  # a bug leaves the entry leased
+        handled.append(entry.id)
+        raise RuntimeError("bug")
+
+    worker = DeliveryWorker(c.delivery, {KIND_ERP_ORDER: crashes}, c.clock, poll_interval=0.05)
+    try:
+        create_app(container=c).test_client().post("/api/v1/orders", json=order_body(), headers=AUTH)
+        worker.start()
+        assert wait_for(lambda: handled)
+        worker.stop()
+        with c.db.read() as conn:
+            row = conn.execute(select(outbox.c.lease_owner, outbox.c.state)).one()
+        assert row == (None, "pending")  # free for any other worker now, not in a few seconds
+    finally:
+        worker.stop()
+        c.close()

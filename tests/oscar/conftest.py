@@ -20,9 +20,9 @@ pytest.importorskip("oscar", reason="the oscar extra is not installed: pip insta
 from erpsim.config import SimConfig
 from erpsim.server import SimulatorServer
 from middleware.app import create_app
-from middleware.bootstrap import Container, build_container
 from middleware.config import Settings
 from middleware.web import WebServer
+from middleware.wiring import Container, build_container
 
 API_KEY = "oscar-test-key-1"
 WEBHOOK_SECRET = "oscar-webhook-secret-1"

@@ -8,8 +8,9 @@ import pytest
 
 from erpsim.server import SimulatorServer
 from middleware.config import BUNDLED_ERP_WSDL
-from middleware.soap.erp_client import ZeepErp
-from middleware.soap.erp_price_template import SimulatePricesCall
+from middleware.ports.erp import ConnectorConfig
+from middleware.soap.connectors.reference.connector import ReferenceErp as ZeepErp
+from middleware.soap.connectors.reference.price_template import SimulatePricesCall
 
 WSDL = str(BUNDLED_ERP_WSDL)
 
@@ -24,7 +25,8 @@ def erp() -> Iterator[SimulatorServer]:
 @pytest.fixture
 def zeep_erp(erp: SimulatorServer) -> Iterator[ZeepErp]:
     """The production zeep adapter pointed at the reference ERP (default credentials)."""
-    client = ZeepErp(WSDL, erp.soap_url, "erp-user", "erp-pass")
+    client = ZeepErp(
+        ConnectorConfig(endpoint=erp.soap_url, wsdl=WSDL, username="erp-user", password="erp-pass"))
     yield client
     client.close()
 
@@ -32,4 +34,4 @@ def zeep_erp(erp: SimulatorServer) -> Iterator[ZeepErp]:
 @pytest.fixture
 def template(zeep_erp: ZeepErp) -> SimulatePricesCall:
     """The template call sharing the zeep client's transport, plugins and settings."""
-    return SimulatePricesCall(zeep_erp.client, zeep_erp.service, WSDL)
+    return SimulatePricesCall(zeep_erp.client, zeep_erp.profile.binding_qname, zeep_erp.endpoint, WSDL)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from middleware.soap.erp_audit_plugin import _is_fault, _operation_name, _subject
+from middleware.soap.connectors.shared.recording import find_subject, is_fault, operation_name
 
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 
@@ -17,8 +17,8 @@ class _NamedOperation:
 
 
 def test_an_operation_with_a_name_is_not_rendered() -> None:
-    assert _operation_name(_NamedOperation()) == "SimulateSalesPrices"
-    assert _operation_name("GetCustomer") == "GetCustomer"
+    assert operation_name(_NamedOperation()) == "SimulateSalesPrices"
+    assert operation_name("GetCustomer") == "GetCustomer"
 
 
 def test_the_subject_is_the_first_non_empty_order_number_in_any_namespace() -> None:
@@ -27,10 +27,10 @@ def test_the_subject_is_the_first_non_empty_order_number_in_any_namespace() -> N
         "<o:ExternalDocumentNo> </o:ExternalDocumentNo>"
         "<o:ExternalDocumentNo>WEB-1</o:ExternalDocumentNo></o:Create></s:Body></s:Envelope>"
     )
-    assert _subject(envelope) == "WEB-1"
-    assert not _is_fault(envelope)
+    assert find_subject(envelope, ("ExternalDocumentNo",)) == "WEB-1"
+    assert not is_fault(envelope)
 
 
 def test_a_fault_anywhere_in_the_body_is_seen() -> None:
     envelope = etree.fromstring(f'<s:Envelope xmlns:s="{ENV}"><s:Body><s:Fault/></s:Body></s:Envelope>')
-    assert _is_fault(envelope) and _subject(envelope) is None
+    assert is_fault(envelope) and find_subject(envelope, ("ExternalDocumentNo",)) is None

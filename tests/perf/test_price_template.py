@@ -15,9 +15,15 @@ from zeep.exceptions import DTDForbidden
 from middleware.domain.configuration import Configuration
 from middleware.domain.pricing import PriceRequestLine
 from middleware.errors import ErpRejected, ErpUnavailable
-from middleware.soap import erp_mapping as m
-from middleware.soap.erp_client import ZeepErp, erp_errors
-from middleware.soap.erp_price_template import SimulatePricesCall, build_request, envelope_for
+from middleware.soap.connectors.reference import mapping as m
+from middleware.soap.connectors.reference.connector import ReferenceErp as ZeepErp
+from middleware.soap.connectors.reference.faults import erp_errors as _erp_errors
+from middleware.soap.connectors.reference.price_template import (
+    NS,
+    SimulatePricesCall,
+    build_request,
+    envelope_for,
+)
 
 MUG = {"color": "gold", "engraving": "Hä <&> \"y\""}
 SKUS = ("MUG-01", "TOTE-01", "UMBRELLA-01", "NO-SUCH-ITEM", "DESIGN-SVC", "GIFTBOX-01", "TSHIRT-01", "PEN-01")
@@ -76,7 +82,7 @@ def test_template_request_fits_the_wsdl_schema(template: SimulatePricesCall) -> 
 
 def test_template_refuses_arguments_the_schema_forbids_before_sending(template: SimulatePricesCall) -> None:
     too_many = {"Line": [{"LineNo": n, "ItemNo": "TOTE-01", "Quantity": Decimal(1)} for n in range(1, 502)]}
-    with pytest.raises(ErpRejected) as caught, erp_errors("SimulateSalesPrices"):
+    with pytest.raises(ErpRejected) as caught, _erp_errors("SimulateSalesPrices", NS):
         template(CustomerNo="C10000", CurrencyCode="EUR", Lines=too_many)
     assert caught.value.code == "CLIENT_VALIDATION"
 
@@ -131,7 +137,7 @@ def test_template_turns_an_erp_fault_into_the_same_error_as_zeep(zeep_erp: ZeepE
     kwargs = {"CustomerNo": "NOBODY", "CurrencyCode": "EUR", "Lines": m.price_lines_to_erp(lines(1)[:1])}
     errors = []
     for call in (zeep_erp.service.SimulateSalesPrices, template):
-        with pytest.raises(ErpRejected) as caught, erp_errors("SimulateSalesPrices"):
+        with pytest.raises(ErpRejected) as caught, _erp_errors("SimulateSalesPrices", NS):
             call(**kwargs)
         errors.append((caught.value.code, caught.value.field, caught.value.retryable, str(caught.value)))
     assert errors[0] == errors[1]
@@ -144,7 +150,7 @@ def test_template_reports_an_outage_like_zeep(zeep_erp: ZeepErp, template: Simul
     try:
         messages = []
         for call in (zeep_erp.service.SimulateSalesPrices, template):
-            with pytest.raises(ErpUnavailable) as caught, erp_errors("SimulateSalesPrices"):
+            with pytest.raises(ErpUnavailable) as caught, _erp_errors("SimulateSalesPrices", NS):
                 call(CustomerNo="C10000", CurrencyCode="EUR", Lines=m.price_lines_to_erp(lines(1)[:1]))
             messages.append(str(caught.value))
         assert messages[0] == messages[1]
@@ -156,7 +162,7 @@ def test_template_refuses_an_answer_that_does_not_fit_the_wsdl(template: Simulat
     body = (b'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
             b'<SimulateSalesPricesResponse xmlns="urn:legacy-erp:sales:v1"><CustomerNo>C1</CustomerNo>'
             b"<Surprise>1</Surprise></SimulateSalesPricesResponse></soap:Body></soap:Envelope>")
-    with pytest.raises(ErpUnavailable, match="unusable ERP answer"), erp_errors("SimulateSalesPrices"):
+    with pytest.raises(ErpUnavailable, match="unusable ERP answer"), _erp_errors("SimulateSalesPrices", NS):
         template.read(canned(body))
 
 

@@ -20,6 +20,7 @@ from middleware.domain.pricing import (
     PriceRequestLine,
 )
 from middleware.errors import ErpUnavailable, NotFound
+from middleware.ports.erp import ErpCapabilities
 
 API_KEY = "test-shop-key-123"
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
@@ -70,6 +71,10 @@ def worked_price(line: PriceRequestLine) -> LinePrice:
 
 class FakeErp:
     """Implements ports.Erp in memory; records calls; `fail_with` makes every call raise."""
+
+    capabilities = ErpCapabilities()
+    endpoint = "http://127.0.0.1:9/erp"
+
 
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
@@ -150,8 +155,8 @@ def erp(clock: FakeClock) -> FakeErp:
 
 @pytest.fixture
 def container(database_url: str, erp: FakeErp, clock: FakeClock) -> Iterator[object]:
-    from middleware.bootstrap import build_container
     from middleware.config import Settings
+    from middleware.wiring import build_container
 
     settings = Settings(database_url=database_url, shop_api_keys=(API_KEY,), breaker_failure_threshold=2,
                         breaker_reset_timeout=30.0)

@@ -162,3 +162,24 @@ def test_openapi_and_docs_are_public(client) -> None:  # type: ignore[no-untyped
     assert page.status_code == 200 and b"swagger-ui-bundle.js" in page.data
     assert b"//cdn" not in page.data and b"https://" not in page.data
     assert client.get("/api/docs/assets/swagger-ui-bundle.js").status_code == 200
+
+
+def test_a_cache_miss_checks_the_key_and_parses_the_json_once(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import middleware.rest as rest
+    import middleware.rest.prices as prices
+
+    calls: list[str] = []
+
+    def counted(name, real):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            calls.append(name)
+            return real(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(rest, "check_bearer", counted("auth", rest.check_bearer))
+    monkeypatch.setattr(prices, "check_bearer", counted("auth", prices.check_bearer))
+    monkeypatch.setattr(prices, "parse_json", counted("parse", prices.parse_json))
+    monkeypatch.setattr(prices, "to_query", counted("parse", prices.to_query))
+    response = post(client, WORKED)
+    assert response.status_code == 200 and response.json["source"] == "erp"
+    assert sorted(calls) == ["auth", "parse"]

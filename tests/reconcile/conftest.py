@@ -13,7 +13,6 @@ import pytest
 import requests
 
 from erpsim import SimulatorServer
-from middleware.bootstrap import Container, build_container
 from middleware.config import Settings
 from middleware.domain.configuration import Configuration
 from middleware.domain.erp import ErpOrder, ErpOrderLine, Page
@@ -27,8 +26,10 @@ from middleware.domain.orders import (
     fingerprint,
 )
 from middleware.errors import ErpUnavailable
+from middleware.ports.erp import ErpCapabilities
 from middleware.ports.orders import KIND_ERP_ORDER
 from middleware.store.order_repo import SqlTransactions
+from middleware.wiring import Container, build_container
 
 START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 GOLD = Configuration.of({"color": "gold", "engraving": "Hi"})
@@ -55,6 +56,10 @@ class FakeClock:
 
 class FakeErp:
     """ERP orders in a list (duplicates allowed); pages by (last_modified, number); can be told to fail."""
+
+    capabilities = ErpCapabilities()
+    endpoint = "http://127.0.0.1:9/erp"
+
 
     def __init__(self) -> None:
         self.orders: list[ErpOrder] = []
@@ -128,6 +133,8 @@ def add_local_order(c: Container, number: str, status: OrderStatus, at: datetime
     record = OrderRecord(order, "C10000", status, at, at, fingerprint(order), erp_order_number=erp_no)
     with SqlTransactions(c.db).write() as t:
         t.orders.add(record)
+        if erp_no:
+            t.orders.set_erp_result(number, erp_no, None, (), at)
     return record
 
 

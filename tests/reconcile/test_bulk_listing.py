@@ -13,15 +13,16 @@ from middleware.cli import main
 from middleware.cli.reconcile import run_reconcile, run_sync
 from middleware.config import Settings
 from middleware.errors import ErpUnavailable
-from middleware.soap.erp_client import ZeepErp
-from middleware.soap.order_listing import BulkOrderListing, parse_order_page
+from middleware.soap.connectors.reference.connector import ReferenceErp as ZeepErp
+from middleware.soap.connectors.reference.order_listing import parse_order_page
+from middleware.wiring.erp import build_erp
 from tests.reconcile.conftest import place
 
 
 @pytest.fixture
 def zeep_erp(sim: SimulatorServer) -> Iterator[ZeepErp]:
     """The zeep client against the reference ERP."""
-    erp = ZeepErp.from_settings(Settings.from_env({}, erp_endpoint=sim.soap_url))
+    erp = build_erp(Settings.from_env({}, erp_endpoint=sim.soap_url))
     yield erp
     erp.close()
 
@@ -33,12 +34,12 @@ def test_bulk_listing_reads_the_same_orders_as_zeep(zeep_erp: ZeepErp, sim: Simu
                   {"item_no": "PEN-01", "quantity": 100}]})
     requests.post(f"{sim.control_url}/orders", timeout=10,
                   json={"external_document_no": "WEB-X", "status": "SHIPPED"})
-    fast = BulkOrderListing(zeep_erp)
+    fast = zeep_erp
     bookmark, pages_fast, pages_zeep = None, [], []
     while True:
         page = fast.list_sales_orders(None, 2, bookmark)
         pages_fast.append(page)
-        pages_zeep.append(zeep_erp.list_sales_orders(None, 2, bookmark))
+        pages_zeep.append(zeep_erp.list_sales_orders_zeep(None, 2, bookmark))
         if not page.bookmark:
             break
         bookmark = page.bookmark
@@ -61,7 +62,7 @@ def test_an_erp_fault_keeps_its_mapped_error(zeep_erp: ZeepErp, sim: SimulatorSe
     requests.post(f"{sim.control_url}/faults", json={"outage": True}, timeout=10)
     try:
         with pytest.raises(ErpUnavailable):
-            BulkOrderListing(zeep_erp).list_sales_orders(None, 10, None)
+            zeep_erp.list_sales_orders(None, 10, None)
     finally:
         requests.delete(f"{sim.control_url}/faults", timeout=10)
 

@@ -164,8 +164,10 @@ def test_orphans_name_the_unknown_external_number() -> None:
     assert finding.kind is FindingKind.ORPHAN_IN_ERP and finding.subject == "WEB-404"
 
 
-def test_missing_orders_are_requeued() -> None:
-    assert missing_finding(local()).repair is Repair.REQUEUE
+def test_missing_orders_are_left_to_a_person_with_what_was_last_known() -> None:
+    finding = missing_finding(local(erp_order_number="SO-7"))
+    assert finding.repair is Repair.NONE and finding.severity is Severity.CRITICAL
+    assert finding.detail["erp_order_number"] == "SO-7" and finding.detail["local_status"] == "accepted"
 
 
 def test_an_order_is_stuck_only_past_its_threshold() -> None:

@@ -30,19 +30,19 @@ def test_matching_orders_give_no_findings_across_many_pages(container, fake_erp:
     assert open_findings(container) == []
 
 
-def test_an_order_missing_in_the_erp_is_requeued_and_reported_once(container, fake_erp: FakeErp, clock):  # type: ignore[no-untyped-def]
-    add_local_order(container, "WEB-1", S.ACCEPTED, START, erp_no="SO-1")
+def test_a_missing_order_is_a_critical_finding_and_never_requeued(container, fake_erp: FakeErp, clock):  # type: ignore[no-untyped-def]
+    add_local_order(container, "WEB-1", S.INVOICED, START, erp_no="SO-1")
     report = reconcile(container)
     assert ("get", "WEB-1") in fake_erp.calls  # GetSalesOrder confirmed it before calling it missing
-    assert report.by_kind["missing_in_erp"] == 1 and report.repaired == 1
-    assert local_status(container, "WEB-1") is S.RECEIVED
+    assert report.by_kind["missing_in_erp"] == 1 and report.repaired == 0
+    assert local_status(container, "WEB-1") is S.INVOICED
     with container.db.read() as conn:
-        assert conn.execute(outbox.select().where(outbox.c.subject == "WEB-1")).one().state == "pending"
+        assert conn.execute(outbox.select().where(outbox.c.subject == "WEB-1")).all() == []
     clock.advance(minutes=15)
-    again = reconcile(container)  # re-queued (received): delivery's business now, not missing again
-    assert again.repaired == 0
+    reconcile(container)
     [finding] = open_findings(container, "missing_in_erp")
-    assert finding.first_seen == START
+    assert finding.first_seen == START and finding.severity == "critical"
+    assert "SO-1" in finding.message and "invoiced" in finding.message and "not re-sent" in finding.message
 
 
 def test_a_missing_finding_is_resolved_once_the_erp_has_the_order(container, fake_erp: FakeErp, clock):  # type: ignore[no-untyped-def]

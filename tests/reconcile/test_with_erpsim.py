@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from middleware.bootstrap import Container
 from middleware.domain.orders import OrderStatus as S
 from middleware.domain.orders import StatusUpdate
 from middleware.domain.pricing import PriceQuery, PriceRequestLine
+from middleware.wiring import Container
 from tests.reconcile.conftest import control, deliver_all, local_status, place
 
 
@@ -34,18 +34,19 @@ def test_agreeing_sides_give_no_findings(live: Container) -> None:
     assert kinds(live) == []
 
 
-def test_an_order_deleted_in_the_erp_is_redelivered_and_then_resolved(live: Container, sim) -> None:
+def test_an_invoiced_order_deleted_in_the_erp_is_never_sent_again(live: Container, sim) -> None:
     erp_no = place(live, "WEB-1")
-    control(sim, "DELETE", f"orders/{erp_no}")
+    live.order_status.apply_status_updates([StatusUpdate("WEB-1", S.INVOICED, erp_order_number=erp_no)])
+    control(sim, "DELETE", f"orders/{erp_no}")  # the ERP archives what it has finished
     reconcile(live)
-    assert kinds(live) == [("missing_in_erp", "WEB-1")]
-    assert local_status(live, "WEB-1") is S.RECEIVED
+    [finding] = live.findings.list_findings()
+    assert (finding.kind, finding.subject, finding.severity) == ("missing_in_erp", "WEB-1", "critical")
+    assert finding.detail["local_status"] == "invoiced" and finding.detail["erp_order_number"] == erp_no
+    assert local_status(live, "WEB-1") is S.INVOICED  # never backwards
     reconcile(live)
-    assert len(live.findings.list_findings()) == 1  # not reported twice
     deliver_all(live)
-    assert control(sim, "GET", "orders?external_document_no=WEB-1")["count"] == 1
-    counts = reconcile(live)
-    assert kinds(live) == [] and counts["resolved"] == 1
+    assert len(live.findings.list_findings()) == 1  # not reported twice
+    assert control(sim, "GET", "orders?external_document_no=WEB-1")["count"] == 0  # nothing re-sent
 
 
 def test_a_duplicated_erp_order_is_critical_and_fails_the_cli(live: Container, sim) -> None:

@@ -17,13 +17,13 @@ from typing import Any
 import requests
 from sqlalchemy import create_engine, func, select, text
 
-from middleware.bootstrap import Container, build_container
 from middleware.config import Settings
 from middleware.domain.configuration import Configuration
 from middleware.domain.orders import Address, NewOrder, OrderLine, OrderTotals
 from middleware.store import migrate
 from middleware.store.db import Database
 from middleware.store.order_tables import orders
+from middleware.wiring import Container, build_container
 
 ROOT = Path(__file__).resolve().parents[2]
 ERP_PASSWORD = "scale-erp-secret"

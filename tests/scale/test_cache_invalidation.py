@@ -12,7 +12,13 @@ import pytest
 
 from middleware.services.price_cache import CachedPrice, PriceCache, PriceKey
 from middleware.store.db import Database
-from middleware.store.pg_notify import PriceInvalidationBus, PublishingPriceCache, decode, encode
+from middleware.store.pg_notify import (
+    InvalidationListener,
+    PriceInvalidationBus,
+    PublishingPriceCache,
+    decode,
+    encode,
+)
 
 PG_URL = os.environ.get("MIDDLEWARE_TEST_DATABASE_URL")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -45,9 +51,9 @@ class _Node:
 
     def __init__(self, url: str, channel: str) -> None:
         self.db = Database(url)
-        self.bus = PriceInvalidationBus(self.db, channel=channel)
-        self.cache = PublishingPriceCache(60, 3600, self.bus)
-        self.bus.target = self.cache
+        publisher = PriceInvalidationBus(self.db, channel=channel)
+        self.cache = PublishingPriceCache(60, 3600, publisher)
+        self.bus = InvalidationListener(publisher, self.cache)
 
     def close(self) -> None:
         self.bus.stop()
@@ -100,16 +106,16 @@ def test_a_node_that_lost_its_listening_connection_drops_everything_on_reconnect
     with a.db.write() as conn:  # kill B's listening connection the way a failover would
         conn.execute(text(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = :listen"
-        ), {"listen": f'LISTEN "{b.bus.channel}"'})
+        ), {"listen": f'LISTEN "{b.bus.bus.channel}"'})
     _eventually(lambda: len(b.cache) == 0 and b.bus.listening.is_set(), within=5.0)
     assert b.bus.stats()["reconnects"] >= 1
 
 
 def test_on_sqlite_the_bus_is_a_silent_no_op(tmp_path) -> None:  # type: ignore[no-untyped-def]
     db = Database(f"sqlite:///{tmp_path / 'x.db'}")
-    bus = PriceInvalidationBus(db)
-    cache = PublishingPriceCache(60, 3600, bus)
-    bus.target = cache
+    publisher = PriceInvalidationBus(db)
+    cache = PublishingPriceCache(60, 3600, publisher)
+    bus = InvalidationListener(publisher, cache)
     bus.start()
     _fill(cache, ["MUG-01"])
     assert cache.invalidate(skus=["MUG-01"]) == 1
@@ -141,8 +147,7 @@ def test_remote_payloads_reach_the_target_once_and_own_ones_not_at_all(tmp_path)
             return 0
 
     db = Database(f"sqlite:///{tmp_path / 'x.db'}")
-    bus = PriceInvalidationBus(db, node_id="me")
-    bus.target = Recorder()  # type: ignore[assignment]
+    bus = InvalidationListener(PriceInvalidationBus(db, node_id="me"), Recorder())  # type: ignore[arg-type]
     assert bus.apply(encode("me", ["A"], [], [], False)) is False
     assert bus.apply(encode("other", ["A"], ["C1"], ["G"], False)) is True
     assert seen == [{"skus": ["A"], "customer_ids": ["C1"], "price_groups": ["G"], "everything": False}]

@@ -10,9 +10,9 @@ import pytest
 import requests
 
 from middleware.app import create_app
-from middleware.bootstrap import Container, build_container
 from middleware.config import Settings
 from middleware.web import WebServer
+from middleware.wiring import Container, build_container
 
 erpsim_server = pytest.importorskip("erpsim.server")
 

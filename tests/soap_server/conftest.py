@@ -17,8 +17,8 @@ from werkzeug.test import Client
 from middleware.config import Settings
 from middleware.domain.orders import StatusUpdateResult, UpdateOutcome
 from middleware.services.catalog import UpsertResult
-from middleware.soap.inbound_backend import StatusSnapshot
-from middleware.soap.server import make_soap_app
+from middleware.soap.service.inbound_backend import StatusSnapshot
+from middleware.soap.service.server import make_soap_app
 from middleware.web import WebServer
 
 USER, PASSWORD = "erp", "soap-pass"

@@ -29,7 +29,7 @@ def mw_clock() -> FakeClock:
 @pytest.fixture
 def container(database_url: str, mw_clock: FakeClock) -> Iterator[Any]:
     """A seeded container in pull mode with the fake ERP."""
-    c = seeded_container(database_url, FakeErp(), mw_clock, order_delivery="pull", delivery_lease_seconds=30)
+    c = seeded_container(database_url, FakeErp(), mw_clock, order_delivery="pull", pull_lease_seconds=30)
     yield c
     c.close()
 

@@ -165,8 +165,8 @@ def test_header_we_must_understand_but_do_not_is_a_must_understand_fault(client,
 def test_a_crash_inside_spyne_is_a_server_fault_not_a_bare_500(settings):
     from werkzeug.test import Client
 
-    from middleware.soap.hardening import SoapGuard
-    from middleware.soap.wssecurity import UsernameTokenVerifier
+    from middleware.soap.service.hardening import SoapGuard
+    from middleware.soap.service.wssecurity import UsernameTokenVerifier
 
     def crashing(environ, start_response):
         raise LookupError("something deep inside spyne")

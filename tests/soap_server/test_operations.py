@@ -18,7 +18,7 @@ from middleware.domain.orders import (
     OrderTotals,
 )
 from middleware.errors import InputError
-from middleware.soap.inbound_backend import OfferedOrder
+from middleware.soap.service.inbound_backend import OfferedOrder
 
 from .conftest import NS, envelope, fault_of, post
 

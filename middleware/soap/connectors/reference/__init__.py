@@ -1,0 +1,1 @@
+"""The connector for the reference contract `wsdl/erp.wsdl` (erpsim's reference dialect), on zeep."""

@@ -1,0 +1,1 @@
+"""What every connector shares: HTTP session and auth, transport errors, WSDL loading, message recording."""

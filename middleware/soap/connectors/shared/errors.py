@@ -1,0 +1,43 @@
+"""Transport failures of any connector's HTTP call, mapped to the middleware's error tree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import requests
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
+from ....errors import ErpRejected, ErpTimeout, ErpUnavailable
+
+
+def never_sent(exc: requests.exceptions.ConnectionError) -> bool:
+    """Whether the failure happened while connecting (refused, unresolvable), before any byte was sent."""
+    cause = exc.args[0] if exc.args else None
+    reason = getattr(cause, "reason", cause)
+    return isinstance(reason, NewConnectionError | ConnectTimeoutError)
+
+
+def http_status_error(operation: str, status_code: int) -> Exception:
+    """An HTTP error status as our error: 401/403 refused credentials, anything else unavailable."""
+    if status_code in (401, 403):
+        return ErpRejected("AUTH_FAILED", "the ERP refused our credentials")
+    return ErpUnavailable(f"{operation}: ERP answered HTTP {status_code}")
+
+
+@contextmanager
+def transport_errors(operation: str) -> Iterator[None]:
+    """Translate the requests exceptions of one operation into ErpUnavailable / ErpTimeout."""
+    try:
+        yield
+    except requests.exceptions.ConnectTimeout:
+        raise ErpUnavailable(f"{operation}: connecting to the ERP timed out") from None
+    except requests.exceptions.ReadTimeout:
+        raise ErpTimeout(f"{operation}: the ERP did not answer in time; the outcome is unknown") from None
+    except requests.exceptions.ConnectionError as exc:
+        if never_sent(exc):
+            raise ErpUnavailable(f"{operation}: cannot reach the ERP") from None
+        # the connection broke after the request went out: the ERP may have acted on it
+        raise ErpTimeout(f"{operation}: connection lost mid-call; the outcome is unknown") from None
+    except requests.exceptions.RequestException as exc:
+        raise ErpUnavailable(f"{operation}: HTTP error talking to the ERP ({type(exc).__name__})") from None

@@ -1,0 +1,1 @@
+"""A company's own connector package, as `MIDDLEWARE_ERP_CONNECTOR=package.module:ClassName` names it."""
