@@ -1,4 +1,4 @@
-"""Command line: python -m erpsim --host 127.0.0.1 --port 8001 [--auto-progress-seconds N]."""
+"""Command line: python -m erpsim [--dialect reference|x3] --host 127.0.0.1 --port 8001 [...]."""
 
 from __future__ import annotations
 
@@ -7,15 +7,31 @@ import logging
 import os
 import signal
 import threading
+from collections.abc import Callable
 from decimal import Decimal
+from importlib import import_module
+from typing import Any
 
 from erpsim.config import SimConfig
 from erpsim.server import READY_PREFIX, SimulatorServer
 
+# dialect -> (module, factory, extra keyword arguments from the parsed options)
+DIALECTS: dict[str, tuple[str, str, Callable[[argparse.Namespace], dict[str, Any]]]] = {
+    "reference": ("erpsim.app", "make_app", lambda a: {}),
+    "x3": ("erpsim.x3.app", "make_app", lambda a: {"version": a.x3_version, "pool_alias": a.x3_pool_alias}),
+}
+
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Parse command line options (credentials also from ERPSIM_USERNAME / ERPSIM_PASSWORD)."""
-    p = argparse.ArgumentParser(prog="python -m erpsim", description="Reference legacy ERP simulator")
+    p = argparse.ArgumentParser(
+        prog="python -m erpsim", description="Legacy ERP simulator (several dialects)"
+    )
+    p.add_argument("--dialect", choices=sorted(DIALECTS), default="reference")
+    p.add_argument(
+        "--x3-version", choices=("v6", "v7"), default="v7", help="x3: adxwsvc (v6) or Syracuse (v7)"
+    )
+    p.add_argument("--x3-pool-alias", default="SHOP", help="x3: the web service pool alias")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8001, help="0 picks a free port")
     p.add_argument("--username", default=os.environ.get("ERPSIM_USERNAME", "erp-user"))
@@ -47,7 +63,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
-    server = SimulatorServer(cfg, host=a.host, port=a.port)
+    module, factory, extra = DIALECTS[a.dialect]
+    app = getattr(import_module(module), factory)(cfg, **extra(a))
+    server = SimulatorServer(host=a.host, port=a.port, app=app)
     print(f"{READY_PREFIX}{server.url}", flush=True)
     print(
         f"  SOAP {server.soap_url}  WSDL {server.wsdl_url}  control {server.control_url}/  "

@@ -50,6 +50,9 @@ class FaultInjector:
     def __init__(self) -> None:
         """Start with no faults."""
         self._lock = threading.Lock()
+        self.commit_operations = frozenset(
+            {"CreateSalesOrder"}
+        )  # a dialect names its own order-creating call
         self.set(FaultConfig())
 
     def set(self, cfg: FaultConfig) -> None:
@@ -75,10 +78,10 @@ class FaultInjector:
             return latency, None
 
     def hang_after_commit(self, op: str) -> float:
-        """Seconds to stall a successful CreateSalesOrder response after its commit (0 = none)."""
+        """Seconds to stall a successful order-creating response after its commit (0 = none)."""
         with self._lock:
             cfg = self.config
-            if op != "CreateSalesOrder" or not self._applies(op) or not cfg.timeout_after_commit_rate:
+            if op not in self.commit_operations or not self._applies(op) or not cfg.timeout_after_commit_rate:
                 return 0.0
             return cfg.hang_seconds if self._rng.random() < cfg.timeout_after_commit_rate else 0.0
 

@@ -67,13 +67,13 @@ class SimulatorServer:
 
     @property
     def soap_url(self) -> str:
-        """SOAP endpoint URL."""
-        return f"{self.url}/soap"
+        """SOAP endpoint URL (the dialect's own path when it has one)."""
+        return self.url + getattr(self.app, "soap_path", "/soap")
 
     @property
     def wsdl_url(self) -> str:
         """URL of the served WSDL."""
-        return f"{self.url}/soap?wsdl"
+        return f"{self.soap_url}?wsdl"
 
     @property
     def control_url(self) -> str:

@@ -32,6 +32,7 @@ class ConfigError(MiddlewareError):
     def __init__(self, variable: str, message: str) -> None:
         super().__init__(f"{variable}: {message}")
         self.variable = variable
+        self.reason = message
 
 
 class InputError(MiddlewareError):

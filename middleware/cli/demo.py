@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..app import create_app
 from ..config import PREFIX, Settings
@@ -13,6 +14,13 @@ from ..store.migrate import upgrade
 from ..web import WebServer
 from ..wiring import build_container
 from .serve import configure_logging
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "profiles"
+# --erp: erpsim's dialect and the settings of the connector that talks to it (x3 polls, so no push)
+DEMO_ERPS: dict[str, dict[str, str]] = {
+    "reference": {},
+    "x3": {"erp_connector": "x3", "erp_profile": str(EXAMPLES / "x3.toml")},
+}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -23,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="middleware port (default 8000)")
     parser.add_argument("--erp-port", type=int, default=8001, help="reference ERP port (default 8001)")
+    parser.add_argument("--erp", choices=sorted(DEMO_ERPS), default="reference", help="which simulated ERP")
     parser.add_argument("--data-dir", default="var", help="folder for the SQLite database (default ./var)")
     parser.add_argument(
         "--erp-progress-seconds",
@@ -35,10 +44,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def demo_settings(args: argparse.Namespace, environ: dict[str, str]) -> Settings:
     """Demo defaults, each overridden by its MIDDLEWARE_* variable when set."""
+    erp = getattr(args, "erp", "reference")
+    path = "/soap"
+    if erp == "x3":
+        from erpsim.x3.app import PATHS
+
+        path = PATHS["v7"]
     defaults = {
         "database_url": f"sqlite:///{Path(args.data_dir).resolve() / 'middleware.db'}",
-        "erp_endpoint": f"http://{args.host}:{args.erp_port}/soap",
+        "erp_endpoint": f"http://{args.host}:{args.erp_port}{path}",
         "public_url": f"http://{args.host}:{args.port}",
+        **DEMO_ERPS[erp],
     }
     overrides = {k: v for k, v in defaults.items() if PREFIX + k.upper() not in environ}
     return Settings.from_env(environ, **overrides)
@@ -69,7 +85,7 @@ ERP <-> shop middleware demo is running
   admin page      {web}/admin/    user {settings.admin_username!r} password {settings.admin_password!r}
   SOAP for ERP    {web}/soap/     WSDL {web}/soap/?wsdl
                   user {settings.soap_username!r} password {settings.soap_password!r}
-  reference ERP   {erp}/soap     WSDL {erp}/soap?wsdl
+  simulated ERP   {erp}     WSDL {erp}?wsdl
                   user {settings.erp_username!r} password {settings.erp_password!r}
   shop API key    {key}
   database        {settings.database_url}
@@ -81,6 +97,17 @@ Try:
 
 Press Ctrl-C to stop.
 """
+
+
+def _simulator(erp: str, config: Any) -> Any:
+    """erpsim's app for the chosen dialect."""
+    if erp == "x3":
+        from erpsim.x3.app import make_app as make_x3_app
+
+        return make_x3_app(config, version="v7")
+    from erpsim.app import make_app
+
+    return make_app(config)
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -95,12 +122,12 @@ def run_demo(args: argparse.Namespace) -> int:
         username=settings.erp_username,
         password=settings.erp_password,
         auto_progress_seconds=args.erp_progress_seconds or None,
-        push_url=f"{settings.public_url}/soap/",
+        push_url=None if args.erp == "x3" else f"{settings.public_url}/soap/",
         push_username=settings.soap_username,
         push_password=settings.soap_password,
     )
     try:
-        sim = SimulatorServer(sim_config, host=args.host, port=args.erp_port)
+        sim = SimulatorServer(host=args.host, port=args.erp_port, app=_simulator(args.erp, sim_config))
     except OSError as exc:
         print(f"cannot start the reference ERP on {args.host}:{args.erp_port}: {exc}", file=sys.stderr)
         return 1
@@ -123,5 +150,5 @@ def run_demo(args: argparse.Namespace) -> int:
         sim.stop()
         print("stopped.", flush=True)
 
-    web.serve_until_stopped(_banner(settings, web.url, sim.url, database_note), on_stop=stop)
+    web.serve_until_stopped(_banner(settings, web.url, sim.soap_url, database_note), on_stop=stop)
     return 0

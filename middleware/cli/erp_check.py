@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from collections.abc import Sequence
-from urllib.parse import urlsplit, urlunsplit
 
 from ..config import Settings
 from ..errors import ConfigError
@@ -13,6 +14,7 @@ from ..ports.erp import CheckItem, Erp
 from ..soap.connectors.registry import BUILT_IN
 
 MASK = "***"
+USERINFO = re.compile(r"://[^/@\s]*@")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,12 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     check.set_defaults(func=run_check)
 
 
-def without_userinfo(url: str) -> str:
-    """The URL with any user:password@ part dropped."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+def without_userinfo(text: str) -> str:
+    """The text with the user:password@ part of every URL in it dropped."""
+    return USERINFO.sub("://", text)
 
 
 def _checked(erp: Erp) -> Sequence[CheckItem]:
@@ -62,7 +61,8 @@ def report(settings: Settings, erp: Erp, items: Sequence[CheckItem]) -> list[str
 
 
 def masked(line: str, secrets: Sequence[str]) -> str:
-    """The line with every secret replaced (a last guard: connectors already keep secrets out)."""
+    """The line without URL credentials or any secret (a last guard: connectors already keep them out)."""
+    line = without_userinfo(line)
     for secret in secrets:
         if secret:
             line = line.replace(secret, MASK)
@@ -77,7 +77,8 @@ def run_check(args: argparse.Namespace) -> int:
         settings = Settings.from_env()
         erp = build_erp(settings)
     except ConfigError as exc:
-        print(f"erp check: cannot load the connector: {exc}", file=sys.stderr)
+        secret = os.environ.get("MIDDLEWARE_ERP_PASSWORD", "")
+        print(masked(f"erp check: cannot load the connector: {exc}", [secret]), file=sys.stderr)
         return 1
     try:
         items = _checked(erp)

@@ -1,4 +1,4 @@
-"""`erp-sim`: the reference ERP alone, so `serve` and `worker` can point at it (production shape)."""
+"""`erp-sim`: a simulated ERP alone (`--dialect reference|x3`), so `serve` and `worker` can point at it."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ import argparse
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `erp-sim` command; its options are those of `python -m erpsim`."""
     parser = subparsers.add_parser(
-        "erp-sim", help="run the reference ERP alone (options as `python -m erpsim --help`)", add_help=False
+        "erp-sim",
+        help="run a simulated ERP alone: --dialect reference|x3 (options: python -m erpsim --help)",
+        add_help=False,
     )
     parser.set_defaults(func=lambda _args: run_erp_sim([]))
 
 
 def run_erp_sim(options: list[str]) -> int:
-    """Serve the reference ERP until Ctrl-C or SIGTERM; `options` go to erpsim's own parser."""
+    """Serve the simulated ERP until Ctrl-C or SIGTERM; `options` (incl. --dialect) go to erpsim's parser."""
     from erpsim.__main__ import main
 
     main(options)

@@ -9,8 +9,11 @@ from typing import Any
 from ..config import Settings
 from ..errors import ConfigError, MiddlewareError
 from ..observability import requestid
+from ..observability.logs import secret_values
+from ..observability.redact import Redactor
 from ..ports.erp import ConnectorConfig, Erp, ErpMessage
 from ..soap.connectors.registry import SETTING, resolve
+from .profile import SETTING as PROFILE_SETTING
 from .profile import load_profile
 
 _DEFAULTS = {f.name: f.default for f in fields(Settings)}
@@ -43,11 +46,21 @@ def connector_config(
 
 def build_erp(settings: Settings, record: Callable[[ErpMessage], None] | None = None) -> Erp:
     """The connector named by the settings, built from its profile; a one-line ConfigError if it cannot be."""
+    try:
+        return _build(settings, record)
+    except ConfigError as exc:  # whatever a connector put in its message, no secret leaves here
+        raise ConfigError(exc.variable, Redactor(secret_values(settings))(exc.reason)) from None
+
+
+def _build(settings: Settings, record: Callable[[ErpMessage], None] | None) -> Erp:
     cls = resolve(settings.erp_connector)
     config = connector_config(settings, record)
     try:
         erp: Erp = cls(config)
-    except ConfigError:
+    except ConfigError as exc:
+        if exc.variable.startswith("profile"):  # name the setting and the file too
+            where = settings.erp_profile or "(no profile file)"
+            raise ConfigError(PROFILE_SETTING, f"{where}: {exc}") from None
         raise
     except MiddlewareError as exc:
         raise ConfigError(SETTING, f"{settings.erp_connector}: {exc}") from None

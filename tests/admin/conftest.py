@@ -1,4 +1,4 @@
-"""Fixtures of the admin page: a FakeErp that can be told to fail, an app, and a signed-in client."""
+"""Fixtures of the admin page: the FakeErp (told to fail with `down`), an app, and a signed-in client."""
 
 from __future__ import annotations
 
@@ -13,12 +13,8 @@ import pytest
 from middleware.app import create_app
 from middleware.config import Settings
 from middleware.domain.catalog import Customer, Product
-from middleware.domain.erp import ErpOrder
-from middleware.domain.orders import OrderStatus
-from middleware.domain.pricing import ErpPriceAnswer, LinePrice, LineStatus
-from middleware.errors import ErpUnavailable
-from middleware.ports.erp import ErpCapabilities
 from middleware.wiring import Container, build_container
+from tests.fakes import FakeErp, flat_price
 
 ADMIN_USER, ADMIN_PASSWORD = "admin", "test-admin-password"
 CUSTOMER = Customer("C10000", "ERP-C10000", "Ada Shop GmbH", "RETAIL", "RETAIL", "EUR", False)
@@ -47,83 +43,6 @@ def order_body(number: str) -> dict[str, Any]:
     }
 
 
-class FakeErp:
-    """Prices every line at 9.00 net; `down = True` makes every call fail like a refused connection."""
-
-    capabilities = ErpCapabilities()
-    endpoint = "http://127.0.0.1:9/erp"
-
-
-    def __init__(self) -> None:
-        self.down = False
-        self.calls: list[str] = []
-        self.orders: dict[str, ErpOrder] = {}
-
-    def _check(self, name: str) -> None:
-        self.calls.append(name)
-        if self.down:
-            raise ErpUnavailable("connection refused")
-
-    def simulate_prices(self, erp_customer_no: str, currency: str, lines: Any) -> ErpPriceAnswer:
-        """A fixed breakdown."""
-        self._check("simulate_prices")
-        return ErpPriceAnswer(
-            currency,
-            False,
-            None,
-            tuple(
-                LinePrice(
-                    ln.sku,
-                    ln.quantity,
-                    ln.configuration,
-                    LineStatus.OK,
-                    list_unit_price=Decimal("12.00"),
-                    base_unit_price=Decimal("9.00"),
-                    price_origin="customer_group",
-                    net_unit_price=Decimal("9.00"),
-                    net_amount=Decimal("9.00") * ln.quantity,
-                    tax_rate=Decimal("19"),
-                    tax_amount=Decimal("1.71") * ln.quantity,
-                    gross_amount=Decimal("10.71") * ln.quantity,
-                )
-                for ln in lines
-            ),
-        )
-
-    def get_customer(self, erp_customer_no: str) -> Customer:
-        """The one customer."""
-        self._check("get_customer")
-        return CUSTOMER
-
-    def create_sales_order(self, order: Any, erp_customer_no: str) -> ErpOrder:
-        """Accept the order (or fail while down)."""
-        self._check("create_sales_order")
-        if order.order_number not in self.orders:
-            net = sum((ln.unit_price * ln.quantity for ln in order.lines), Decimal(0))
-            self.orders[order.order_number] = ErpOrder(
-                f"SO-{len(self.orders) + 1:06d}",
-                order.order_number,
-                erp_customer_no,
-                order.currency,
-                OrderStatus.ACCEPTED,
-                (),
-                Decimal(0),
-                net,
-                order.totals.tax,
-                net + order.totals.tax,
-                now(),
-            )
-        return self.orders[order.order_number]
-
-    def get_sales_order(self, *, order_number: str | None = None, erp_order_number: str | None = None) -> Any:
-        """The order by number, or None."""
-        self._check("get_sales_order")
-        return self.orders.get(order_number or "")
-
-    def close(self) -> None:
-        """Nothing to release."""
-
-
 def make_settings(database_url: str, **overrides: Any) -> Settings:
     """Test settings with known admin credentials."""
     values: dict[str, Any] = dict(
@@ -139,8 +58,8 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
 
 @pytest.fixture
 def fake_erp() -> FakeErp:
-    """A fresh fake ERP."""
-    return FakeErp()
+    """A fresh fake ERP: one customer, every item at 9.00."""
+    return FakeErp(customers=[CUSTOMER], products=[PEN], price=flat_price)
 
 
 @pytest.fixture

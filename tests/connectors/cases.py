@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from erpsim import SimulatorServer
 from erpsim.config import SimConfig
+from tests.x3.dialect import x3_profile, x3_start
 
 USERNAME = "conformance-user"
 PASSWORD = "conformance-Secret-4711"  # asserted never to appear in output
@@ -59,4 +60,5 @@ def reference_profile(sim: RunningErp) -> str:
 
 CASES: list[ConnectorCase] = [
     ConnectorCase("reference", "reference", reference_erp, reference_profile),
+    *(ConnectorCase(f"x3-{v}", "x3", x3_start(v), x3_profile(v)) for v in ("v6", "v7")),
 ]

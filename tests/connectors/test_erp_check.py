@@ -74,6 +74,16 @@ def test_an_unreachable_erp_fails_the_check(
     assert secrets_absent(lines)
 
 
+def test_credentials_in_the_endpoint_url_are_not_shown(
+    run_check: Callable[..., tuple[int, list[str]]], unreachable: str
+) -> None:
+    with_credentials = unreachable.replace("http://", "http://admin:Url-Secret-77@")
+    code, lines = run_check(MIDDLEWARE_ERP_ENDPOINT=with_credentials)
+    assert code == 1
+    assert f"endpoint:  {unreachable}" in lines
+    assert not any("Url-Secret-77" in line or "admin:" in line for line in lines), lines
+
+
 @pytest.mark.parametrize(
     ("text", "named"),
     [
@@ -94,7 +104,7 @@ def test_a_broken_reference_profile_is_one_line_naming_the_problem(
         pytest.skip("the profile keys are the reference connector's")
     code, lines = run_check(MIDDLEWARE_ERP_PROFILE=broken_profile(text))
     assert code == 1
-    assert len(lines) == 1 and named in lines[0], lines
+    assert len(lines) == 1 and named in lines[0] and "MIDDLEWARE_ERP_PROFILE" in lines[0], lines
     assert secrets_absent(lines)
 
 

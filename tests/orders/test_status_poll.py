@@ -28,16 +28,12 @@ class PollingErp(FakeErp):
         self.invoiced_and_gone: set[str] = set()
 
     def list_sales_orders(self, modified_since: Any, page_size: int, bookmark: str | None) -> Page[Any]:
-        open_orders = [o for n, o in self.orders.items() if n not in self.invoiced_and_gone]
+        open_orders = [o for o in self.orders if o.order_number not in self.invoiced_and_gone]
         return Page(tuple(open_orders), None)
 
-    def get_sales_order(self, *, order_number: str | None = None, erp_order_number: str | None = None) -> Any:
-        by_erp_number = {o.erp_order_number: o for o in self.orders.values()}
-        return by_erp_number.get(erp_order_number or "") or super().get_sales_order(order_number=order_number)
-
     def set_status(self, number: str, status: OrderStatus, **fields: Any) -> None:
-        self.orders[number] = dataclasses.replace(self.orders[number], status=status,
-                                                  last_modified=datetime.now(UTC), **fields)
+        [order] = [o for o in self.orders if o.order_number == number]
+        self.replace(order.erp_order_number, status=status, last_modified=datetime.now(UTC), **fields)
 
 
 @pytest.fixture

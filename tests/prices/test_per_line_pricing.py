@@ -8,7 +8,7 @@ from dataclasses import replace
 from middleware.domain.pricing import PriceRequestLine
 from middleware.ports.erp import ErpCapabilities
 
-from .conftest import FakeClock, FakeErp
+from .conftest import CUSTOMER, FakeClock, FakeErp
 from .test_price_service import GOLD, mug, query, service
 
 
@@ -18,7 +18,7 @@ class OneLineErp(FakeErp):
     capabilities = replace(ErpCapabilities(), batch_prices=False, max_concurrent_calls=3)
 
     def __init__(self, clock: FakeClock) -> None:
-        super().__init__(clock)
+        super().__init__(clock, customers=[CUSTOMER])
         self.running = 0
         self.most_at_once = 0
         self.gate = threading.Barrier(3, timeout=5)

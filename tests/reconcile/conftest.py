@@ -1,11 +1,10 @@
-"""Fixtures of reconciliation: a paging FakeErp, a hand-moved clock, local orders via the orders repo."""
+"""Fixtures of reconciliation: the FakeErp (pages its orders), a hand-moved clock, local orders."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +14,7 @@ import requests
 from erpsim import SimulatorServer
 from middleware.config import Settings
 from middleware.domain.configuration import Configuration
-from middleware.domain.erp import ErpOrder, ErpOrderLine, Page
+from middleware.domain.erp import ErpOrder, ErpOrderLine
 from middleware.domain.orders import (
     Address,
     NewOrder,
@@ -25,87 +24,14 @@ from middleware.domain.orders import (
     OrderTotals,
     fingerprint,
 )
-from middleware.errors import ErpUnavailable
-from middleware.ports.erp import ErpCapabilities
 from middleware.ports.orders import KIND_ERP_ORDER
 from middleware.store.order_repo import SqlTransactions
 from middleware.wiring import Container, build_container
+from tests.fakes import START as START  # re-exported for the tests
+from tests.fakes import FakeClock, FakeErp
 
-START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 GOLD = Configuration.of({"color": "gold", "engraving": "Hi"})
 ADDRESS = Address("Ada Shop GmbH", "Hauptstr. 1", "10115", "Berlin", "DE")
-
-
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: datetime = START) -> None:
-        self.current = start
-        self._lock = threading.Lock()
-
-    def now(self) -> datetime:
-        """The current fake time."""
-        with self._lock:
-            return self.current
-
-    def advance(self, **delta: float) -> None:
-        """Move time forward."""
-        with self._lock:
-            self.current += timedelta(**delta)
-
-
-class FakeErp:
-    """ERP orders in a list (duplicates allowed); pages by (last_modified, number); can be told to fail."""
-
-    capabilities = ErpCapabilities()
-    endpoint = "http://127.0.0.1:9/erp"
-
-
-    def __init__(self) -> None:
-        self.orders: list[ErpOrder] = []
-        self.calls: list[tuple[str, Any]] = []
-        self.fail_listing = False
-
-    def add(self, order: ErpOrder) -> ErpOrder:
-        """Store an order as the ERP would."""
-        self.orders.append(order)
-        return order
-
-    def replace(self, erp_order_number: str, **changes: Any) -> ErpOrder:
-        """Alter an order (the ERP's user edits it)."""
-        for i, order in enumerate(self.orders):
-            if order.erp_order_number == erp_order_number:
-                self.orders[i] = replace(order, **changes)
-                return self.orders[i]
-        raise KeyError(erp_order_number)
-
-    def delete(self, erp_order_number: str) -> None:
-        """Remove an order."""
-        self.orders = [o for o in self.orders if o.erp_order_number != erp_order_number]
-
-    def list_sales_orders(
-        self, modified_since: datetime | None, page_size: int, bookmark: str | None
-    ) -> Page[ErpOrder]:
-        """One page, oldest first; the bookmark is the offset."""
-        self.calls.append(("list", bookmark))
-        if self.fail_listing:
-            raise ErpUnavailable("connection refused")
-        rows = sorted((o for o in self.orders if modified_since is None or o.last_modified >= modified_since),
-                      key=lambda o: (o.last_modified, o.erp_order_number))
-        start = int(bookmark or 0)
-        end = start + page_size
-        return Page(tuple(rows[start:end]), str(end) if end < len(rows) else None)
-
-    def get_sales_order(self, *, order_number: str | None = None, erp_order_number: str | None = None) -> Any:
-        """The first order with that number, or None."""
-        self.calls.append(("get", order_number or erp_order_number))
-        for order in self.orders:
-            if order.order_number == order_number or order.erp_order_number == erp_order_number:
-                return order
-        return None
-
-    def close(self) -> None:
-        """Nothing to release."""
 
 
 def erp_order(number: str, erp_no: str, at: datetime, *, status: OrderStatus = OrderStatus.ACCEPTED,

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from middleware.domain.orders import OrderStatus as S
+from middleware.errors import ErpUnavailable
 from middleware.store.order_tables import outbox
 from tests.reconcile.conftest import START, FakeErp, add_local_order, erp_order, local_status
 
@@ -33,7 +34,7 @@ def test_matching_orders_give_no_findings_across_many_pages(container, fake_erp:
 def test_a_missing_order_is_a_critical_finding_and_never_requeued(container, fake_erp: FakeErp, clock):  # type: ignore[no-untyped-def]
     add_local_order(container, "WEB-1", S.INVOICED, START, erp_no="SO-1")
     report = reconcile(container)
-    assert ("get", "WEB-1") in fake_erp.calls  # GetSalesOrder confirmed it before calling it missing
+    assert fake_erp.lookups("WEB-1")  # GetSalesOrder confirmed it before calling it missing
     assert report.by_kind["missing_in_erp"] == 1 and report.repaired == 0
     assert local_status(container, "WEB-1") is S.INVOICED
     with container.db.read() as conn:
@@ -140,16 +141,16 @@ def test_a_dry_run_records_and_repairs_nothing(container, fake_erp: FakeErp) -> 
 def test_orders_outside_the_window_are_not_rechecked(container, fake_erp: FakeErp, clock) -> None:
     add_local_order(container, "WEB-OLD", S.ACCEPTED, START - timedelta(days=5), erp_no="SO-1")
     reconcile(container)
-    assert ("get", "WEB-OLD") not in fake_erp.calls
+    assert not fake_erp.lookups("WEB-OLD")
     reconcile(container, since=START - timedelta(days=6))
-    assert ("get", "WEB-OLD") in fake_erp.calls
+    assert fake_erp.lookups("WEB-OLD")
 
 
 def test_the_scratch_list_is_emptied_after_a_failed_run(container, fake_erp: FakeErp) -> None:
     from middleware.store.reconcile_tables import checked
 
     fake_erp.add(erp_order("WEB-404", "SO-9", START))
-    fake_erp.fail_listing = True
+    fake_erp.fail_with = ErpUnavailable("connection refused")
     run = container.jobs.run("reconcile_orders")
     assert run.outcome == "failed" and "connection refused" in (run.error or "")
     with container.db.read() as conn:

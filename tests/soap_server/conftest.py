@@ -7,7 +7,7 @@ import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -20,6 +20,7 @@ from middleware.services.catalog import UpsertResult
 from middleware.soap.service.inbound_backend import StatusSnapshot
 from middleware.soap.service.server import make_soap_app
 from middleware.web import WebServer
+from tests.fakes import FakeClock
 
 USER, PASSWORD = "erp", "soap-pass"
 BASIC = (USER, PASSWORD)
@@ -28,21 +29,6 @@ SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
 WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
 PROFILE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0"
-
-
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.current = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        """The current fake time."""
-        return self.current
-
-    def advance(self, seconds: float) -> None:
-        """Move time forward."""
-        self.current += timedelta(seconds=seconds)
 
 
 class FakeBackend:

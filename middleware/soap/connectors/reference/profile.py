@@ -62,5 +62,8 @@ class ReferenceProfile:
         if not endpoint.startswith(("http://", "https://")):
             raise ConfigError("profile [reference] endpoint", "must be an http(s) URL")
         wsdl = config.wsdl or _text(section, "wsdl", bundled_wsdl())
+        local = not wsdl.startswith(("http://", "https://"))
+        if config.profile_path and local and not Path(wsdl).is_absolute():
+            wsdl = str(Path(config.profile_path).parent / wsdl)  # relative to the profile, not the process
         return cls(endpoint, wsdl, _text(section, "namespace", DEFAULT_NAMESPACE),
                    _text(section, "binding", DEFAULT_BINDING))

@@ -70,9 +70,10 @@ class MessageRecorder:
         rid = self.request_id()
         return {"X-Request-ID": rid} if rid else {}
 
-    def request(self, operation: str, envelope: Any) -> None:
-        """Record an outgoing envelope (an lxml element)."""
-        subject = find_subject(envelope, self._fields) if self._fields else None
+    def request(self, operation: str, envelope: Any, subject: str | None = None) -> None:
+        """Record an outgoing envelope (an lxml element or its bytes); `subject` when the caller knows it."""
+        if subject is None and self._fields:
+            subject = find_subject(envelope, self._fields)
         self._local.call = (operation, subject, time.perf_counter())
         if self.enabled:
             self._safe(ErpMessage(operation, "request", _text(envelope), subject=subject))
