@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from .conftest import Shop
-from .shopping import WORKED, checkout, client_for, configure, latest_order, user_for, wait_for
+from .shopping import WORKED, checkout, client_for, configure, latest_order, product_pk, user_for, wait_for
 
 
 def test_the_worked_case_through_oscars_basket(shop: Shop) -> None:
@@ -26,6 +27,15 @@ def test_the_worked_case_through_oscars_basket(shop: Shop) -> None:
         Decimal("147.97"),
         Decimal("926.77"),
     )
+
+
+def test_the_configurator_shows_what_each_value_adds_for_this_customer(shop: Shop) -> None:
+    page = client_for(user_for("C10000")).get(f"/erp/configure/{product_pk('MUG-01')}/").content.decode()
+    gold = re.search(r'data-value="gold">(.*?)</li>', page, re.S).group(1)  # type: ignore[union-attr]
+    engraving = re.search(r'data-option="engraving" data-value="">(.*?)</li>', page, re.S).group(1)  # type: ignore[union-attr]
+    assert "+1.00 per unit" in gold  # 10 % of C10000's 10.00 for one mug
+    assert "+3.50 per unit" in engraving and "+15.00 once" in engraving
+    assert "at most 30 characters" in page
 
 
 def test_the_configurator_refuses_an_engraving_longer_than_the_erp_allows(shop: Shop) -> None:
