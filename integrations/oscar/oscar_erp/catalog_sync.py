@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from oscar.core.loading import get_model
 
-from .client import MiddlewareClient
+from .client import MiddlewareClient, shared_client
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -97,7 +97,7 @@ def sync_catalog(client: MiddlewareClient | None = None) -> SyncReport:
     """Create or update an Oscar product per middleware product; products gone from the mirror are hidden."""
     from .models import ErpProduct
 
-    client = client or MiddlewareClient()
+    client = client or shared_client()
     items = list(client.products())
     report = SyncReport()
     with transaction.atomic():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 import requests
@@ -93,3 +94,13 @@ class MiddlewareClient:
     def order(self, order_number: str) -> dict[str, Any]:
         """The middleware's view of an order (status, ERP number, history)."""
         return self._call("GET", f"/orders/{order_number}")
+
+
+@lru_cache(maxsize=4)
+def _client_for(config: ErpSettings) -> MiddlewareClient:
+    return MiddlewareClient(config)
+
+
+def shared_client() -> MiddlewareClient:
+    """One client (one keep-alive connection pool) per configuration, shared by every request."""
+    return _client_for(erp_settings())

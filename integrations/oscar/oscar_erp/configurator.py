@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from oscar.core.loading import get_model
 
-from .client import MiddlewareClient, MiddlewareRejected, MiddlewareUnavailable
+from .client import MiddlewareRejected, MiddlewareUnavailable, shared_client
 from .models import ErpProduct
 
 Option = get_model("catalogue", "Option")
@@ -51,7 +51,7 @@ class ConfigurationForm(forms.Form):
 def _check_with_middleware(form: ConfigurationForm, sku: str) -> bool:
     """The middleware's rules are the ERP's: its verdict decides (field errors land on the fields)."""
     try:
-        verdict = MiddlewareClient().validate(sku, form.configuration())
+        verdict = shared_client().validate(sku, form.configuration())
     except (MiddlewareUnavailable, MiddlewareRejected):
         form.add_error(None, "The configuration cannot be checked right now; please try again shortly.")
         return False
@@ -62,7 +62,7 @@ def _check_with_middleware(form: ConfigurationForm, sku: str) -> bool:
 
 def _preview(request: HttpRequest, sku: str, quantity: int, options: dict[str, str]) -> dict[str, Any] | None:
     try:
-        return MiddlewareClient().preview(request.strategy.customer_id, sku, quantity, options)
+        return shared_client().preview(request.strategy.customer_id, sku, quantity, options)
     except (MiddlewareUnavailable, MiddlewareRejected):
         return None
 

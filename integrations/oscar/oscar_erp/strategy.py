@@ -8,7 +8,7 @@ from typing import Any
 from oscar.apps.partner import prices
 from oscar.apps.partner.strategy import Base, PurchaseInfo
 
-from .client import MiddlewareClient
+from .client import shared_client
 from .customers import customer_id_for
 from .pricebook import Key, PriceBook, baseline, key_of
 from .prices import ErpUnavailable, policies
@@ -25,9 +25,9 @@ class ErpStrategy(Base):
 
     def __init__(self, request: Any = None, user: Any = None) -> None:
         super().__init__(request)
-        self.user = user or self.user
+        self.user: Any = user or getattr(self, "user", None)
         self.customer_id = customer_id_for(self.user)
-        self.book = PriceBook(MiddlewareClient(), self.customer_id)
+        self.book = PriceBook(shared_client(), self.customer_id)
         self._meta: dict[int, tuple[str, list[dict[str, Any]]]] = {}
 
     def _product_meta(self, products: Iterable[Any]) -> None:

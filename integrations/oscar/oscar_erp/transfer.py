@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from .client import MiddlewareClient, MiddlewareRejected, MiddlewareUnavailable
+from .client import MiddlewareClient, MiddlewareRejected, MiddlewareUnavailable, shared_client
 from .conf import erp_settings
 from .models import ErpProduct, OrderTransfer
 from .status import move_order
@@ -95,7 +95,7 @@ def queue(order: Any, customer_id: str) -> OrderTransfer:
 
 def send(transfer: OrderTransfer, client: MiddlewareClient | None = None) -> str:
     """One attempt; returns the transfer's state afterwards."""
-    client = client or MiddlewareClient()
+    client = client or shared_client()
     transfer.attempts += 1
     try:
         if transfer.body is None:

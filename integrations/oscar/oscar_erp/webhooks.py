@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .client import MiddlewareClient, MiddlewareRejected, MiddlewareUnavailable
+from .client import MiddlewareRejected, MiddlewareUnavailable, shared_client
 from .conf import erp_settings
 from .models import OrderTransfer
 from .status import move_order
@@ -43,7 +43,7 @@ def _details(event: dict[str, Any]) -> dict[str, str]:
     if found["tracking_no"] or event.get("status") not in ("shipped", "rejected"):
         return found
     try:
-        order = MiddlewareClient().order(event["order_number"])
+        order = shared_client().order(event["order_number"])
     except (MiddlewareUnavailable, MiddlewareRejected):
         return found
     for entry in order.get("history", []):
