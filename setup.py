@@ -11,5 +11,9 @@ setup(
     packages=find_packages(include=["middleware", "middleware.*", "erpsim", "erpsim.*"])
     + find_packages(PLUGIN, include=["oscar_erp", "oscar_erp.*"]),
     package_dir={"oscar_erp": f"{PLUGIN}/oscar_erp"},
-    package_data={"oscar_erp": ["templates/**/*.html"]},
+    # templates and assets live in sub-folders, which setup.cfg's `* = *.html, ...` never reached
+    package_data={
+        "oscar_erp": ["templates/**/*.html"],
+        "middleware.admin": ["templates/**/*.html", "static/*"],
+    },
 )

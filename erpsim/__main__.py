@@ -1,4 +1,4 @@
-"""Command line: python -m erpsim [--dialect reference|x3] --host 127.0.0.1 --port 8001 [...]."""
+"""Command line: python -m erpsim [--dialect reference|nav|x3] --host 127.0.0.1 --port 8001 [...]."""
 
 from __future__ import annotations
 
@@ -19,6 +19,11 @@ from erpsim.server import READY_PREFIX, SimulatorServer
 DIALECTS: dict[str, tuple[str, str, Callable[[argparse.Namespace], dict[str, Any]]]] = {
     "reference": ("erpsim.app", "make_app", lambda a: {}),
     "x3": ("erpsim.x3.app", "make_app", lambda a: {"version": a.x3_version, "pool_alias": a.x3_pool_alias}),
+    "nav": (
+        "erpsim.nav.app",
+        "make_app",
+        lambda a: {"instance": a.instance, "company": a.company, "auth": a.auth},
+    ),
 }
 
 
@@ -32,6 +37,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--x3-version", choices=("v6", "v7"), default="v7", help="x3: adxwsvc (v6) or Syracuse (v7)"
     )
     p.add_argument("--x3-pool-alias", default="SHOP", help="x3: the web service pool alias")
+    p.add_argument("--company", default="CRONUS International Ltd.", help="nav: the company (plain text)")
+    p.add_argument("--instance", default="DynamicsNAV90", help="nav: the server instance in the URL")
+    p.add_argument("--auth", choices=("basic", "ntlm"), default="basic", help="nav: HTTP Basic or NTLM")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8001, help="0 picks a free port")
     p.add_argument("--username", default=os.environ.get("ERPSIM_USERNAME", "erp-user"))
@@ -72,6 +80,11 @@ def main(argv: list[str] | None = None) -> None:
         f"user {cfg.username}",
         flush=True,
     )
+    if hasattr(app, "base_path"):  # nav: pages and the codeunit under /<instance>/WS/<company>/
+        print(
+            f"  pages {server.url}{app.base_path()}/Page/<Service>  codeunit .../Codeunit/B2BManagement",
+            flush=True,
+        )
     try:
         done.wait()
     except KeyboardInterrupt:

@@ -7,6 +7,7 @@
     ├── Conflict               same key, different content                    -> 409
     ├── AuthenticationError    missing or wrong credentials                   -> 401
     ├── PricesUnavailable      no fresh nor acceptable stale price            -> 503 + Retry-After
+    ├── StoreUnavailable       the database cannot write (locked, read-only, full, gone) -> 503 + Retry-After
     └── ErpError               anything the ERP link reports
         ├── ErpUnavailable     refused, 5xx, busy: retry later
         │   └── ErpTimeout     the request may have reached the ERP: ask before retrying a write
@@ -62,6 +63,14 @@ class AuthenticationError(MiddlewareError):
 
 class PricesUnavailable(MiddlewareError):
     """Neither the ERP nor an acceptable stale quote can answer."""
+
+    def __init__(self, message: str, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class StoreUnavailable(MiddlewareError):
+    """The database refused or could not take the work (locked, read-only, full, unreachable): retry later."""
 
     def __init__(self, message: str, retry_after: int = 5) -> None:
         super().__init__(message)

@@ -11,6 +11,8 @@ from typing import Any
 from waitress import wasyncore
 from waitress.server import create_server
 
+from .web_limits import WebLimits, guarded_channel
+
 log = logging.getLogger(__name__)
 
 _STOP_CHECK_SECONDS = 0.1
@@ -19,7 +21,10 @@ _STOP_CHECK_SECONDS = 0.1
 class WebServer:
     """A waitress server bound to host:port, run in the foreground or in a thread."""
 
-    def __init__(self, app: Any, host: str, port: int, threads: int = 16) -> None:
+    def __init__(
+        self, app: Any, host: str, port: int, threads: int = 16, limits: WebLimits | None = None
+    ) -> None:
+        limits = limits or WebLimits()
         self._server: Any = create_server(
             app,
             host=host,
@@ -28,7 +33,9 @@ class WebServer:
             ident="middleware",
             clear_untrusted_proxy_headers=True,
             asyncore_loop_timeout=1,  # whole seconds: waitress truncates fractions to a busy loop
+            **limits.waitress_options(),
         )
+        self._server.channel_class = guarded_channel(limits)
         self.host = host
         self.port = int(self._server.effective_port)
         self._thread: threading.Thread | None = None

@@ -260,6 +260,10 @@ class FakeErp:
         self._record("list_customers", page_size, bookmark)
         return Page(tuple(self.customers.values()), None)
 
+    def housekeeping(self) -> int:
+        """Nothing to clean up."""
+        return 0
+
     def check(self) -> Sequence[CheckItem]:
         """Always fine, unless told to fail."""
         return [CheckItem("fake ERP", self.fail_with is None, "in memory")]

@@ -9,6 +9,8 @@ from typing import Any
 from flask import Blueprint, Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
+from ..ports.admin_sessions import SESSION_LIFETIME
+
 admin = Blueprint(
     "admin",
     __name__,
@@ -50,6 +52,6 @@ def register(app: Flask, settings: Any) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=str(settings.public_url).startswith("https://"),
-        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
     )
     app.register_blueprint(admin)

@@ -10,18 +10,23 @@ from collections import deque
 from typing import Any
 from urllib.parse import urlparse
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 
 from . import admin
 
 CSRF_FIELD = "csrf_token"
+SESSION_ID = "sid"
 CSRF_HEADER = "X-CSRF-Token"
 PUBLIC = {"admin.login", "admin.static"}
 MAX_FAILURES, FAILURE_WINDOW = 10, 300.0
 
 
 class _Throttle:
-    """Refuses sign-in from an address after too many recent failures (per process)."""
+    """Refuses sign-in from one client address after too many recent failures (per process).
+
+    Per client, so an attacker elsewhere never locks the real admin out; behind a proxy the client is the
+    address its X-Forwarded-For names (MIDDLEWARE_WEB_TRUSTED_PROXY), not the proxy's.
+    """
 
     def __init__(self) -> None:
         self._failures: dict[str, deque[float]] = {}
@@ -38,6 +43,10 @@ class _Throttle:
         with self._lock:
             self._failures.setdefault(remote, deque(maxlen=MAX_FAILURES)).append(time.monotonic())
 
+    def clear(self, remote: str) -> None:
+        with self._lock:
+            self._failures.pop(remote, None)
+
 
 def csrf_token() -> str:
     """The session's CSRF token (created on first use)."""
@@ -47,8 +56,14 @@ def csrf_token() -> str:
 
 
 def current_admin() -> str | None:
-    """The signed-in admin's name."""
-    return session.get("admin")
+    """The signed-in admin's name, while the server still holds the session (sign-out revokes it)."""
+    name, sid = session.get("admin"), session.get(SESSION_ID)
+    if not name or not isinstance(sid, str):
+        return None
+    if "admin_session_checked" not in g:  # once per request
+        container = current_app.extensions["middleware"]
+        g.admin_session_checked = container.admin_sessions.active(sid, container.clock.now())
+    return str(name) if g.admin_session_checked else None
 
 
 def credentials_match(username: str, password: str) -> bool:
@@ -133,8 +148,12 @@ def login() -> Any:
             target = _safe_next(request.args.get("next"))
             session.clear()  # a fresh session: no fixation of a pre-login cookie
             session.permanent = True
+            container = current_app.extensions["middleware"]
+            session[SESSION_ID] = secrets.token_urlsafe(32)
+            container.admin_sessions.open(session[SESSION_ID], username, container.clock.now())
             session["admin"] = username
             csrf_token()
+            throttle.clear(remote)
             service.record_sign_in(username, True, remote)
             return redirect(target)
         else:
@@ -146,6 +165,10 @@ def login() -> Any:
 
 @admin.post("/logout")
 def logout() -> Any:
-    """Sign out (POST with CSRF token)."""
+    """Sign out (POST with CSRF token): the server forgets the session, so a copied cookie is worthless."""
+    sid = session.get(SESSION_ID)
+    if isinstance(sid, str):
+        container = current_app.extensions["middleware"]
+        container.admin_sessions.revoke(sid, container.clock.now())
     session.clear()
     return redirect(url_for("admin.login"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from ..app import create_app
 from ..config import PREFIX, Settings
 from ..store.migrate import upgrade
 from ..web import WebServer
+from ..web_limits import limits_from_settings
 from ..wiring import build_container
 from .serve import configure_logging
 
@@ -20,6 +22,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "profiles"
 DEMO_ERPS: dict[str, dict[str, str]] = {
     "reference": {},
     "x3": {"erp_connector": "x3", "erp_profile": str(EXAMPLES / "x3.toml")},
+    "nav": {"erp_connector": "nav", "erp_profile": str(EXAMPLES / "nav.toml")},
 }
 
 
@@ -50,6 +53,8 @@ def demo_settings(args: argparse.Namespace, environ: dict[str, str]) -> Settings
         from erpsim.x3.app import PATHS
 
         path = PATHS["v7"]
+    elif erp == "nav":
+        path = "/DynamicsNAV90"  # the profile's base_url: <server>/<instance>
     defaults = {
         "database_url": f"sqlite:///{Path(args.data_dir).resolve() / 'middleware.db'}",
         "erp_endpoint": f"http://{args.host}:{args.erp_port}{path}",
@@ -73,7 +78,7 @@ def fresh_database(args: argparse.Namespace, environ: dict[str, str]) -> str:
     return "fresh: emptied at each start, like the reference ERP's in-memory orders"
 
 
-def _banner(settings: Settings, web: str, erp: str, database_note: str) -> str:
+def _banner(settings: Settings, web: str, erp: str, database_note: str, dialect: str = "reference") -> str:
     key = settings.shop_api_keys[0]
     query = (
         '{"customer_id": "C10000", "currency": "EUR", "items": [{"line_ref": "1", "sku": "MUG-01", '
@@ -85,7 +90,7 @@ ERP <-> shop middleware demo is running
   admin page      {web}/admin/    user {settings.admin_username!r} password {settings.admin_password!r}
   SOAP for ERP    {web}/soap/     WSDL {web}/soap/?wsdl
                   user {settings.soap_username!r} password {settings.soap_password!r}
-  simulated ERP   {erp}     WSDL {erp}?wsdl
+  simulated ERP   {erp}     WSDL {erp}?wsdl   ({dialect} dialect)
                   user {settings.erp_username!r} password {settings.erp_password!r}
   shop API key    {key}
   database        {settings.database_url}
@@ -105,6 +110,10 @@ def _simulator(erp: str, config: Any) -> Any:
         from erpsim.x3.app import make_app as make_x3_app
 
         return make_x3_app(config, version="v7")
+    if erp == "nav":
+        from erpsim.nav.app import make_app as make_nav_app
+
+        return make_nav_app(replace(config, push_url=None))  # NAV pushes nothing: the middleware polls
     from erpsim.app import make_app
 
     return make_app(config)
@@ -135,7 +144,10 @@ def run_demo(args: argparse.Namespace) -> int:
     upgrade(settings.database_url)  # the demo migrates its own SQLite file; `serve` expects `db upgrade`
     container = build_container(settings)
     try:
-        web = WebServer(create_app(container=container), args.host, args.port, settings.web_threads)
+        web = WebServer(
+            create_app(container=container), args.host, args.port, settings.web_threads,
+            limits_from_settings(settings),
+        )
     except OSError as exc:
         sim.stop()
         container.close()
@@ -150,5 +162,7 @@ def run_demo(args: argparse.Namespace) -> int:
         sim.stop()
         print("stopped.", flush=True)
 
-    web.serve_until_stopped(_banner(settings, web.url, sim.soap_url, database_note), on_stop=stop)
+    nav_path = getattr(sim.app, "base_path", None)  # nav: /<instance>/WS/<company>
+    erp_url = f"{sim.url}{nav_path()}/Page/SalesOrder" if nav_path else sim.soap_url
+    web.serve_until_stopped(_banner(settings, web.url, erp_url, database_note, args.erp), on_stop=stop)
     return 0

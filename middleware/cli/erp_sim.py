@@ -1,4 +1,4 @@
-"""`erp-sim`: a simulated ERP alone (`--dialect reference|x3`), so `serve` and `worker` can point at it."""
+"""`erp-sim`: a simulated ERP alone (`--dialect reference|nav|x3`) for `serve` and `worker` to use."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     """Add the `erp-sim` command; its options are those of `python -m erpsim`."""
     parser = subparsers.add_parser(
         "erp-sim",
-        help="run a simulated ERP alone: --dialect reference|x3 (options: python -m erpsim --help)",
+        help="run a simulated ERP alone: --dialect reference|nav|x3 (options: python -m erpsim --help)",
         add_help=False,
     )
     parser.set_defaults(func=lambda _args: run_erp_sim([]))

@@ -10,6 +10,7 @@ from ..app import create_app
 from ..config import Settings
 from ..observability.logs import configure
 from ..web import WebServer
+from ..web_limits import limits_from_settings
 from ..wiring import build_container
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,10 @@ def run_serve(args: argparse.Namespace) -> int:
     if not schema_is_current(settings):
         return 2
     container = build_container(settings)
-    server = WebServer(create_app(container=container), args.host, args.port, settings.web_threads)
+    server = WebServer(
+        create_app(container=container), args.host, args.port, settings.web_threads,
+        limits_from_settings(settings),
+    )
     if args.with_worker:
         container.start_background()
     else:

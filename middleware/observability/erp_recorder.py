@@ -139,6 +139,10 @@ class ErpCallRecorder:
         """The connector's endpoint."""
         return self.inner.endpoint
 
+    def housekeeping(self) -> int:
+        """The connector's own clean-up (not timed)."""
+        return self.inner.housekeeping()
+
     def check(self) -> Sequence[CheckItem]:
         """The connector's own check (not timed: it is no business call)."""
         return self.inner.check()

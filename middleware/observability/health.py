@@ -1,4 +1,10 @@
-"""`/healthz` (alive), `/readyz` (database and ERP reachable, with reasons) and `/metrics`."""
+"""`/healthz` (alive), `/readyz` (database ready; the ERP's state reported beside it) and `/metrics`.
+
+`/readyz` answers 503 only when this node cannot take work: the database does not answer within
+`DB_DEADLINE` seconds or its last write failed (locked, read-only, disk full). An unreachable ERP makes the
+node `degraded` (200): it still accepts orders (they wait in the outbox) and serves cached or stale prices,
+so a load balancer must not take every node out of rotation because the ERP is down.
+"""
 
 from __future__ import annotations
 
@@ -79,12 +85,43 @@ class ErpReachability:
             return check
 
 
-def _database_check(container: Any) -> Check:
-    try:
-        container.db.ping()
-        return Check(True)
-    except Exception as exc:  # any driver error means "not ready"; the type tells the operator enough
-        return Check(False, f"database unreachable ({type(exc).__name__})")
+DB_DEADLINE = 1.5
+WRITE_FAILURE_WINDOW = 30.0
+
+
+class DatabaseReadiness:
+    """Pings the database in a helper thread with a deadline, so a blocked pool cannot hang the probe."""
+
+    def __init__(self, deadline: float = DB_DEADLINE) -> None:
+        self.deadline = deadline
+        self._lock = threading.Lock()
+        self._pending: threading.Thread | None = None
+
+    def __call__(self, db: Any) -> Check:
+        """Check the database: it answers in time, and its last write did not fail."""
+        with self._lock:
+            if self._pending is not None and self._pending.is_alive():
+                return Check(False, f"database did not answer within {self.deadline:g} s")
+            outcome: list[Check] = []
+            self._pending = threading.Thread(target=self._ping, args=(db, outcome), daemon=True)
+            self._pending.start()
+            pending = self._pending
+        pending.join(self.deadline)
+        if not outcome:
+            return Check(False, f"database did not answer within {self.deadline:g} s")
+        failure = db.write_failure(WRITE_FAILURE_WINDOW)
+        if outcome[0].ok and failure:
+            return Check(False, f"last database write failed: {failure}")
+        return outcome[0]
+
+    @staticmethod
+    def _ping(db: Any, outcome: list[Check]) -> None:
+        try:
+            db.ping()
+            outcome.append(Check(True))
+        except Exception as exc:  # any driver error means "not ready"; the type tells the operator enough
+            outcome.append(Check(False, f"database unreachable ({type(exc).__name__})"))
+
 
 
 @health.get("/healthz")
@@ -95,13 +132,15 @@ def healthz() -> Response:
 
 @health.get("/readyz")
 def readyz() -> tuple[Response, int]:
-    """Ready when the database answers and the ERP is reachable; 503 with reasons otherwise."""
+    """200 `ready` or `degraded` (ERP unreachable) while the database works; 503 `not_ready` otherwise."""
     container = current_app.extensions["middleware"]
     obs = current_app.extensions["observability"]
-    checks = {"database": _database_check(container), "erp": obs.erp_reachability()}
-    ready = all(c.ok for c in checks.values())
+    database = current_app.extensions.setdefault("database_readiness", DatabaseReadiness())
+    checks = {"database": database(container.db), "erp": obs.erp_reachability()}
+    ready = checks["database"].ok
+    status = "not_ready" if not ready else "ready" if checks["erp"].ok else "degraded"
     body = {
-        "status": "ready" if ready else "not_ready",
+        "status": status,
         "checks": {
             name: {"ok": c.ok, **({"reason": c.reason} if c.reason else {})} for name, c in checks.items()
         },

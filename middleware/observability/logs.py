@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from datetime import UTC, datetime
 from typing import Any
@@ -61,6 +62,30 @@ class JsonFormatter(logging.Formatter):
 
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+# line breaks of every kind and the other control characters: from outside they could forge log lines
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape_controls(text: str) -> str:
+    """`text` on one line: control characters written as escapes (`\\r`, `\\n`, `\\x1b`)."""
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+class TextFormatter(logging.Formatter):
+    """TEXT_FORMAT with the message on one line; traceback lines indented, so no line can pose as a record."""
+
+    def __init__(self) -> None:
+        super().__init__(TEXT_FORMAT)
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.msg, record.args, getattr(record, "request_id", "-")
+        record.msg, record.args = escape_controls(record.getMessage()), None
+        record.request_id = escape_controls(str(saved[2]))
+        try:
+            first, *rest = super().format(record).split("\n")
+        finally:
+            record.msg, record.args, record.request_id = saved
+        return "\n".join([first, *("    " + line for line in rest)])
 
 
 def secret_values(settings: Any) -> list[str]:
@@ -87,7 +112,7 @@ def make_handler(settings: Any, stream: Any = None) -> logging.Handler:
     if settings.log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+        handler.setFormatter(TextFormatter())
     return handler
 
 

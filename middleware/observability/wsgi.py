@@ -19,6 +19,9 @@ access_log = logging.getLogger("middleware.access")
 log = logging.getLogger(__name__)
 
 ROUTE_KEY = "middleware.route"  # Flask puts the matched rule here (a label with bounded cardinality)
+# the SOAP service's guard sets it once the caller proved who it is; anything else is only counted
+AUTHENTICATED_KEY = "middleware.authenticated"
+UNAUTHENTICATED = "unauthenticated"
 SOAP_PREFIX = "/soap"
 MAX_AUDIT_BODY = 64 * 1024
 _BODY_OPERATION = re.compile(
@@ -67,9 +70,12 @@ class InboundRecorder:
         request_body: str | None = None,
         response_body: str | None = None,
     ) -> None:
-        """Record one inbound call; safe to call from the SOAP service itself."""
+        """Record one inbound call; safe to call from the SOAP service itself.
+
+        An unauthenticated call (operation UNAUTHENTICATED) is counted, never stored: anyone can send one.
+        """
         self._metrics.observe_soap_call(operation, outcome, seconds)
-        if self._audit is None or operation == "wsdl":
+        if self._audit is None or operation in ("wsdl", UNAUTHENTICATED):
             return
         body = "\n\n".join(self._redact(b[:MAX_AUDIT_BODY]) for b in (request_body, response_body) if b)
         try:
@@ -162,6 +168,8 @@ class ObservabilityMiddleware:
             if is_soap and self.inbound is not None:
                 response = state.get("soap_response", b"")
                 operation = soap_operation(environ, request_body)
+                if operation != "wsdl" and not environ.get(AUTHENTICATED_KEY):
+                    operation = UNAUTHENTICATED
                 self.inbound.record_inbound(
                     operation,
                     soap_outcome(status, response),

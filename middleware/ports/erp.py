@@ -130,6 +130,10 @@ class Erp(Protocol):
         """One page of the ERP's customers."""
         ...
 
+    def housekeeping(self) -> int:
+        """Clean up what the connector had to leave in the ERP (e.g. temporary quotes); how many remain."""
+        ...
+
     def check(self) -> Sequence[CheckItem]:
         """Fetch the WSDLs and make one harmless call; report, never raise, never show a secret."""
         ...

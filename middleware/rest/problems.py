@@ -35,6 +35,10 @@ def from_error(exc: errors.MiddlewareError) -> Response:
         response = problem(503, "Prices unavailable", exc.message)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
+    if isinstance(exc, errors.StoreUnavailable):
+        response = problem(503, "Service unavailable", "The database cannot take this now; retry shortly.")
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, errors.ErpRejected):
         return problem(422, "Rejected by the ERP", exc.reason, code=exc.code, field=exc.field)
     if isinstance(exc, errors.ErpUnavailable):

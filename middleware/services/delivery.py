@@ -34,6 +34,7 @@ class DeliveryPolicy:
     backoff_cap: float = 300.0
     max_age: int = 86400
     lease_seconds: int = 3  # renewed while the worker lives (OutboxLeases): a dead one frees them fast
+    probe_interval: float = 1.0  # how often a backed-off order is tried early to see if the ERP is back
     price_tolerance: Decimal = Decimal("0.01")
     deviation_policy: str = "accept_erp_price"  # or hold_for_review
     push: bool = True
@@ -76,7 +77,7 @@ class DeliveryService:
         self.policy = policy
         self.webhooks = webhooks
         self.rng = rng
-        self.leases = OutboxLeases(transactions, clock, policy.lease_seconds)
+        self.leases = OutboxLeases(transactions, clock, policy.lease_seconds, policy.probe_interval)
 
     def claim(
         self, kinds: Sequence[str], owner: str, limit: int, lease_seconds: int | None = None

@@ -21,7 +21,7 @@ class OutboxLeases:
     """Lease renewal and hand-back by owner, and waking the ERP-order backlog."""
 
     def __init__(
-        self, transactions: Transactions, clock: Clock, lease_seconds: float, probe_interval: float = 2.0
+        self, transactions: Transactions, clock: Clock, lease_seconds: float, probe_interval: float = 1.0
     ) -> None:
         self.tx = transactions
         self.clock = clock
@@ -30,6 +30,7 @@ class OutboxLeases:
         self._lock = threading.Lock()
         self._backlog = True  # unknown after a start: an earlier process may have left entries backed off
         self._last_probe: datetime | None = None
+        self._last_wake: datetime | None = None
 
     def renew(self, owner: str) -> int:
         """Extend every lease the worker `owner` holds (its tokens are `owner:<n>`); returns how many."""
@@ -48,9 +49,16 @@ class OutboxLeases:
             self._backlog = True
 
     def erp_answered(self, t: Transaction, now: datetime, retried: bool) -> None:
-        """Inside the transaction recording an ERP answer: wake the backlog if there may be one."""
+        """Inside the transaction recording an ERP answer: wake the backlog if there may be one.
+
+        At most once per `probe_interval`: an order that fails on its own must not be retried after every
+        other order's success.
+        """
         with self._lock:
-            wake, self._backlog = self._backlog or retried, False
+            recent = self._last_wake is not None and now - self._last_wake < self.probe_interval
+            wake = (self._backlog or retried) and not recent
+            if wake:
+                self._backlog, self._last_wake = False, now
         if wake:
             t.outbox.wake([KIND_ERP_ORDER], now)
 

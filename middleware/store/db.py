@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
+
+from ..errors import StoreUnavailable
+
+# what a database says when it cannot take work right now: locked past the busy timeout, read-only, disk full,
+# gone, or no pooled connection free in time; callers answer 503 + Retry-After instead of a bare 500
+_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InternalError, sa_exc.TimeoutError)
 
 metadata = MetaData(
     naming_convention={
@@ -64,21 +73,42 @@ class Database:
         self.engine = make_engine(url, **engine_kwargs)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self.is_postgres = self.engine.dialect.name == "postgresql"
+        self._lock = threading.Lock()
+        self._write_failure: tuple[float, str] | None = None  # (monotonic, reason) until a write succeeds
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A read-write transaction, committed on success, rolled back on error."""
-        with self.engine.connect() as conn:
-            if self.is_sqlite:
-                conn = conn.execution_options(sqlite_immediate=True)
-            with conn.begin():
-                yield conn
+        """A read-write transaction, committed on success, rolled back on error (StoreUnavailable: retry)."""
+        try:
+            with self.engine.connect() as conn:
+                if self.is_sqlite:
+                    conn = conn.execution_options(sqlite_immediate=True)
+                with conn.begin():
+                    yield conn
+        except _UNAVAILABLE as exc:
+            reason = _reason(exc)
+            with self._lock:
+                self._write_failure = (time.monotonic(), reason)
+            raise StoreUnavailable(f"database write failed: {reason}") from exc
+        with self._lock:
+            self._write_failure = None
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A read-only transaction."""
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        """A read-only transaction (StoreUnavailable when the database cannot answer)."""
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except _UNAVAILABLE as exc:
+            raise StoreUnavailable(f"database read failed: {_reason(exc)}") from exc
+
+    def write_failure(self, within: float) -> str | None:
+        """Why the last write failed, if it did within `within` seconds and none succeeded since."""
+        with self._lock:
+            failure = self._write_failure
+        if failure is None or time.monotonic() - failure[0] > within:
+            return None
+        return failure[1]
 
     def create_all(self) -> None:
         """Create every table (tests and the embedded demo; production uses migrations)."""
@@ -87,10 +117,16 @@ class Database:
         metadata.create_all(self.engine)
 
     def ping(self) -> None:
-        """Raise if the database cannot be reached."""
+        """Raise if the database cannot be reached (callers bound the wait: a blocked pool waits long)."""
         with self.engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
 
     def dispose(self) -> None:
         """Close all pooled connections."""
         self.engine.dispose()
+
+
+def _reason(exc: Exception) -> str:
+    """The driver's first line (e.g. 'database is locked'), without SQL or parameters."""
+    original = getattr(exc, "orig", None) or exc
+    return (str(original).strip().splitlines() or [type(original).__name__])[0][:200]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
 
 from ..ports.orders import OutboxEntry
 from .order_tables import outbox
@@ -164,11 +164,11 @@ class SqlOutbox:
         return int(result.rowcount)
 
     def next_due(self, kinds: Sequence[str]) -> datetime | None:
-        """When the earliest unleased pending entry falls due (expired leases are found by polling)."""
+        """When the earliest pending entry falls due, or its lease ends (a dead worker's entries free up)."""
+        leased_longer = outbox.c.lease_until > outbox.c.next_attempt_at
+        due = case((leased_longer, outbox.c.lease_until), else_=outbox.c.next_attempt_at)
         return self.conn.execute(
-            select(func.min(outbox.c.next_attempt_at)).where(
-                outbox.c.state == PENDING, outbox.c.kind.in_(kinds), outbox.c.lease_until.is_(None)
-            )
+            select(func.min(due)).where(outbox.c.state == PENDING, outbox.c.kind.in_(kinds))
         ).scalar_one()
 
     def pending_count(self, kinds: Sequence[str]) -> int:

@@ -12,8 +12,10 @@ Every command (demo, serve, worker, reconcile, sync, orders, erp check) builds t
 from __future__ import annotations
 
 from ..config import Settings
+from ..ports.admin_sessions import SESSION_LIFETIME
 from ..ports.clock import Clock, SystemClock
 from ..ports.erp import Erp
+from ..store.admin_sessions import SqlAdminSessions
 from ..store.db import Database
 from .admin import build_admin
 from .container import Background, Container
@@ -61,6 +63,7 @@ def build_container(
         status_poll=jobs.status_poll, housekeeping=jobs.housekeeping, jobs=jobs.jobs,
         jobs_admin=jobs.jobs_admin,
         reconciliation_admin=jobs.reconciliation_admin, scheduler=jobs.scheduler, admin=admin,
+        admin_sessions=SqlAdminSessions(db, SESSION_LIFETIME),
         listeners=(priced.invalidations,),
         # web processes without a worker start the listeners alone: start_listeners()
         background=(priced.invalidations, observed.audit, *worker, jobs.scheduler),

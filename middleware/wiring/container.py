@@ -9,6 +9,7 @@ from ..config import Settings
 from ..jobs.delivery_worker import DeliveryWorker
 from ..jobs.scheduler import JobScheduler
 from ..observability import Observability
+from ..ports.admin_sessions import AdminSessions
 from ..ports.clock import Clock
 from ..ports.erp import Erp
 from ..services.admin import AdminService
@@ -69,6 +70,7 @@ class Container:
     reconciliation_admin: ReconciliationPanel
     scheduler: JobScheduler
     admin: AdminService
+    admin_sessions: AdminSessions  # sign-out revokes a session on the server
     # started by every web process (cross-node price invalidation)
     listeners: tuple[Background, ...]
     # started by `run.py worker` and the demo: listeners, audit writer, delivery worker, scheduler

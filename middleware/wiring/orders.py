@@ -56,6 +56,7 @@ def delivery_policy(s: Settings) -> DeliveryPolicy:
         backoff_cap=s.delivery_backoff_cap,
         max_age=s.delivery_max_age,
         lease_seconds=s.delivery_lease_seconds,
+        probe_interval=s.delivery_probe_interval,
         price_tolerance=s.price_tolerance,
         deviation_policy=s.price_deviation_policy,
         push=s.order_delivery == "push",

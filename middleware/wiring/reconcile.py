@@ -82,7 +82,7 @@ def cached_lookup(prices: PriceService) -> Callable[[str, str, LinePrice], LineP
 
 
 def build_housekeeping(s: Settings, db: Database, clock: Clock, prices: PriceService,
-                       audit: AuditRepository) -> Housekeeping:
+                       audit: AuditRepository, erp: Erp) -> Housekeeping:
     """The periodic purges."""
     hk = SqlHousekeeping(db)
     days = timedelta(days=s.audit_retention_days)
@@ -97,6 +97,8 @@ def build_housekeeping(s: Settings, db: Database, clock: Clock, prices: PriceSer
         "resolved_findings": lambda now: hk.resolved_findings(now - days),
         "reconcile_scratch": lambda now: hk.stale_scratch(hk.oldest_running_run()),
         "message_log": purge_audit,
+        # what a connector left in the ERP (a NAV sales quote it could not delete): the count still left
+        "erp_leftovers": lambda now: erp.housekeeping(),
     }, clock)
 
 
@@ -124,7 +126,7 @@ def build_reconcile(s: Settings, db: Database, clock: Clock, erp: Erp, catalog: 
         cached=cached_lookup(prices),
     )
     poller = build_poller(s, erp, local, order_status, clock)
-    housekeeping = build_housekeeping(s, db, clock, prices, audit)
+    housekeeping = build_housekeeping(s, db, clock, prices, audit, erp)
     jobs = JobBook(SqlRunLog(db), clock, SqlRunLock(db, f"{socket.gethostname()}:{os.getpid()}"))
     jobs.register(reconcile.JOB, lambda run_id: reconciler.run(run_id).counts())
     jobs.register(CATALOG_SYNC, lambda run_id: sync_counts(catalog.sync_from_erp()))

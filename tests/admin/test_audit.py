@@ -115,11 +115,27 @@ def test_inbound_soap_calls_are_counted_audited_and_masked(admin_client: Any, co
         (c.operation, c.outcome): c.count
         for c in container.audit.inbound_counts(datetime.now(UTC) - timedelta(hours=1))
     }
-    assert counts[("GetServiceStatus", "ok")] == 1
-    assert sum(n for (op, outcome), n in counts.items() if outcome != "ok") == 1
+    assert counts == {("GetServiceStatus", "ok"): 1}  # the refused call is counted below, not stored
     html = admin_client.get("/admin/panel/inbound").get_data(as_text=True)
     assert "GetServiceStatus" in html
     entry = container.audit.recent(ERP_IN)[0]
     assert admin_client.get(f"/admin/messages/{entry.id}").status_code == 200
     metrics = admin_client.get("/metrics").get_data(as_text=True)
     assert 'middleware_soap_requests_total{operation="GetServiceStatus",outcome="ok"} 1.0' in metrics
+    assert 'middleware_soap_requests_total{operation="unauthenticated",outcome="client_fault"} 1.0' in metrics
+
+
+def test_anonymous_soap_calls_are_counted_not_stored(client: Any, container: Any) -> None:
+    body = (
+        f'<?xml version="1.0"?><s:Envelope xmlns:s="{SOAP_ENV}" xmlns:m="urn:shop-middleware:erp:v1">'
+        f"<s:Body><m:UpsertProducts>{'<m:x>filler</m:x>' * 2000}</m:UpsertProducts></s:Body></s:Envelope>"
+    ).encode()
+    for n in range(20):
+        headers = {"Content-Type": "text/xml", "SOAPAction": f'"urn:invented:Op{n}"'}
+        assert client.post("/soap/", data=body, headers=headers).status_code != 200
+    container.audit.flush()
+    assert container.audit.recent(ERP_IN) == []
+    metrics = client.get("/metrics").get_data(as_text=True)
+    counted = 'middleware_soap_requests_total{operation="unauthenticated",outcome="client_fault"} 20.0'
+    assert counted in metrics
+    assert "invented" not in metrics

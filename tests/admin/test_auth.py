@@ -120,6 +120,17 @@ def test_sign_out_ends_the_session(admin_client: Any) -> None:
     assert admin_client.get("/admin/").status_code == 302
 
 
+def test_a_cookie_copied_before_sign_out_is_worthless_afterwards(app: Any, admin_client: Any) -> None:
+    cookie = admin_client.get_cookie("middleware_admin", path="/admin")
+    assert cookie is not None
+    thief = app.test_client()
+    thief.set_cookie("middleware_admin", cookie.value, path="/admin")
+    assert thief.get("/admin/").status_code == 200  # the copy works while the session lives
+    admin_client.post("/admin/logout", data={"csrf_token": page_token(admin_client)})
+    response = thief.get("/admin/")
+    assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
+
+
 def test_sign_ins_are_audited_without_the_password(admin_client: Any, container: Any) -> None:
     actions = container.audit.recent("admin")
     assert [(a.action, a.actor, a.outcome) for a in actions] == [("sign_in", ADMIN_USER, "ok")]
@@ -134,3 +145,32 @@ def test_admin_pages_forbid_framing_and_caching_and_load_only_own_assets(admin_c
     html = response.get_data(as_text=True)
     assert "http://" not in html.replace("http://localhost", "") and "https://" not in html
     assert admin_client.get("/admin/static/admin.js").status_code == 200
+
+
+def test_behind_a_proxy_an_attacker_is_throttled_and_the_real_admin_still_signs_in(app: Any) -> None:
+    import re
+
+    import requests
+
+    from middleware.web import WebServer
+    from middleware.web_limits import WebLimits
+
+    server = WebServer(app, "127.0.0.1", 0, threads=4, limits=WebLimits(trusted_proxy="127.0.0.1")).start()
+
+    def attempt(client_address: str, password: str) -> requests.Response:
+        session = requests.Session()
+        session.headers["X-Forwarded-For"] = client_address
+        page = session.get(f"{server.url}/admin/login", timeout=5).text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert token is not None
+        form = {"csrf_token": token.group(1), "username": ADMIN_USER, "password": password}
+        return session.post(f"{server.url}/admin/login", data=form, allow_redirects=False, timeout=5)
+
+    try:
+        for _ in range(10):
+            assert attempt("203.0.113.7", "guess").status_code == 401
+        blocked = attempt("203.0.113.7", "test-admin-password")
+        assert blocked.status_code == 401 and "Too many failed sign-ins" in blocked.text
+        assert attempt("198.51.100.2", "test-admin-password").status_code == 302  # the admin, elsewhere
+    finally:
+        server.close()

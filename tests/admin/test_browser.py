@@ -77,6 +77,7 @@ def live(database_url: str) -> Iterator[tuple[Any, Any, str]]:
             erp_connect_timeout=1.0,
             delivery_backoff_base=300.0,
             delivery_backoff_cap=600.0,
+            delivery_probe_interval=3600.0,  # nor may a probe for the end of the outage
         )
         container = build_container(settings)
         container.catalog.sync_from_erp()

@@ -6,6 +6,8 @@ import io
 import json
 import logging
 import socket
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -15,7 +17,9 @@ from middleware.observability import logs, requestid
 from middleware.observability.erp_recorder import CallWindow, ErpCallRecorder
 from middleware.observability.health import ErpReachability
 
-from .conftest import ADMIN_PASSWORD, make_settings, place_order
+from .conftest import ADMIN_PASSWORD, SHOP_KEY, make_settings, order_body, place_order
+
+SHOP_AUTH = {"Authorization": f"Bearer {SHOP_KEY}"}
 
 
 def _samples(client: Any) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -32,7 +36,9 @@ def test_healthz_answers_while_the_process_is_alive(client: Any) -> None:
     assert response.status_code == 200 and response.get_json()["status"] == "ok"
 
 
-def test_readyz_is_503_with_a_reason_when_the_erp_cannot_be_reached(client: Any, container: Any) -> None:
+def test_readyz_is_degraded_but_200_with_a_reason_when_the_erp_cannot_be_reached(
+    client: Any, container: Any
+) -> None:
     # nothing listens on the configured ERP port in tests; no ERP call has been made yet
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -41,9 +47,9 @@ def test_readyz_is_503_with_a_reason_when_the_erp_cannot_be_reached(client: Any,
         f"http://127.0.0.1:{free_port}/soap", None, 0.5
     )
     response = client.get("/readyz")
-    assert response.status_code == 503
+    assert response.status_code == 200  # orders are still taken and stale prices served
     body = response.get_json()
-    assert body["checks"]["database"] == {"ok": True}
+    assert body["status"] == "degraded" and body["checks"]["database"] == {"ok": True}
     assert body["checks"]["erp"]["ok"] is False and "cannot connect" in body["checks"]["erp"]["reason"]
 
 
@@ -76,6 +82,49 @@ def test_readyz_reports_an_unreachable_database(client: Any, container: Any) -> 
     container.db.ping = broken
     body = client.get("/readyz").get_json()
     assert body["checks"]["database"] == {"ok": False, "reason": "database unreachable (OSError)"}
+
+
+def test_readyz_answers_within_two_seconds_when_the_database_hangs(client: Any, container: Any) -> None:
+    release = threading.Event()
+    container.db.ping = lambda: release.wait(30)  # e.g. every pooled connection is taken
+    try:
+        started = time.monotonic()
+        first = client.get("/readyz")
+        second = client.get("/readyz")  # the hung ping is not stacked up again
+        assert time.monotonic() - started < 2.5
+    finally:
+        release.set()
+    assert first.status_code == second.status_code == 503
+    assert "did not answer within" in first.get_json()["checks"]["database"]["reason"]
+
+
+def test_a_failing_database_write_is_503_with_retry_after_and_readyz_says_so(
+    client: Any, container: Any
+) -> None:
+    from sqlalchemy import event
+
+    engine = container.db.engine
+    statement = "PRAGMA query_only=ON" if container.db.is_sqlite else "SET default_transaction_read_only = on"
+
+    def read_only(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(statement)
+        cursor.close()
+
+    event.listen(engine, "connect", read_only)
+    engine.dispose()
+    try:
+        response = client.post("/api/v1/orders", json=order_body("RO-1"), headers=SHOP_AUTH)
+        assert response.status_code == 503 and response.mimetype == "application/problem+json"
+        assert response.headers["Retry-After"] == "5" and "retry" in response.get_json()["detail"]
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        assert "last database write failed" in ready.get_json()["checks"]["database"]["reason"]
+    finally:
+        event.remove(engine, "connect", read_only)
+        engine.dispose()
+    assert client.post("/api/v1/orders", json=order_body("RO-1"), headers=SHOP_AUTH).status_code == 202
+    assert client.get("/readyz").status_code == 200  # a successful write clears it
 
 
 def test_metrics_count_requests_per_route_not_per_url(admin_client: Any) -> None:
@@ -211,3 +260,26 @@ def test_the_recorder_implements_the_erp_port_and_passes_other_attributes_throug
     recorder = ErpCallRecorder(fake_erp, CallWindow())
     assert recorder.get_customer("ERP-C10000").customer_id == "C10000"
     assert [name for name, _ in recorder.calls] == ["get_customer"]  # attribute of the wrapped client
+
+
+def test_text_log_lines_cannot_be_forged_from_outside(client: Any) -> None:
+    stream = io.StringIO()
+    handler = logs.make_handler(make_settings("sqlite://", log_format="text"), stream)
+    access = logging.getLogger("middleware.access")
+    access.addHandler(handler)
+    old_level = access.level
+    access.setLevel(logging.INFO)
+    try:
+        client.get("/nothing%0d%0a2026-12-07 10:00:00,000 ERROR middleware [x] forged\u2028more")
+        try:
+            raise ValueError("bad input\n2026-12-07 10:00:00,000 ERROR middleware [x] forged too")
+        except ValueError:
+            access.exception("failed")
+    finally:
+        access.removeHandler(handler)
+        access.setLevel(old_level)
+    lines = stream.getvalue().splitlines()
+    records = [line for line in lines if not line.startswith("    ")]
+    assert len(records) == 2, lines
+    assert "\\r\\n2026-12-07" in records[0] and "\\x80" in records[0]
+    assert not any(line.lstrip().startswith("2026-12-07 10:00:00,000 ERROR") for line in records)

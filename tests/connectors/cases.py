@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from erpsim import SimulatorServer
 from erpsim.config import SimConfig
+from tests.nav.conformance import nav_cases
 from tests.x3.dialect import x3_profile, x3_start
 
 USERNAME = "conformance-user"
@@ -60,5 +61,6 @@ def reference_profile(sim: RunningErp) -> str:
 
 CASES: list[ConnectorCase] = [
     ConnectorCase("reference", "reference", reference_erp, reference_profile),
+    *nav_cases(ConnectorCase),
     *(ConnectorCase(f"x3-{v}", "x3", x3_start(v), x3_profile(v)) for v in ("v6", "v7")),
 ]

@@ -13,6 +13,7 @@ import sys
 from middleware.app import create_app
 from middleware.config import Settings
 from middleware.web import WebServer
+from middleware.web_limits import limits_from_settings
 from middleware.wiring import build_container
 
 READY = "MIDDLEWARE READY "
@@ -30,7 +31,10 @@ def main() -> int:
     container = build_container(settings, create_schema=True)
     if not args.no_sync:
         container.catalog.sync_from_erp()
-    server = WebServer(create_app(container=container), "127.0.0.1", args.port, settings.web_threads)
+    server = WebServer(
+        create_app(container=container), "127.0.0.1", args.port, settings.web_threads,
+        limits_from_settings(settings),
+    )
     if settings.run_worker_in_web:
         container.delivery_worker.start()
     server.serve_until_stopped(READY + server.url, on_stop=container.close)

@@ -234,11 +234,11 @@ def test_the_first_answer_of_the_erp_after_an_outage_wakes_the_backlog(database_
         c.close()
 
 
-def test_orders_waiting_out_a_backoff_probe_the_erp_every_two_seconds(database_url, erp, clock):
+def test_orders_waiting_out_a_backoff_probe_the_erp_every_second(database_url, erp, clock):
     c, _ = _backed_off_by_an_outage(database_url, erp, clock)
     try:
         assert c.delivery.leases.probe()  # the earliest is due now ...
-        assert not c.delivery.leases.probe()  # ... and the next one only two seconds later
+        assert not c.delivery.leases.probe()  # ... and the next one only a second later
         c.delivery_worker.run_once()  # it gets through and wakes the rest
         assert {status(c, f"B-{n}") for n in range(3)} == {OrderStatus.ACCEPTED}
     finally:

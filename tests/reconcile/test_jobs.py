@@ -177,3 +177,16 @@ def test_the_admin_panel_adapter_reports_runs_and_findings(container, fake_erp: 
     [finding] = container.reconciliation_admin.open_findings()
     container.reconciliation_admin.resolve(finding.finding_id, "bob", "")
     assert container.reconciliation_admin.open_findings() == []
+
+
+def test_housekeeping_asks_the_connector_to_clean_up_and_counts_what_is_left(container, fake_erp: FakeErp,
+                                                                             monkeypatch) -> None:
+    asked: list[int] = []
+
+    def leftovers() -> int:  # a NAV connector with two sales quotes it could not delete yet
+        asked.append(1)
+        return 2
+
+    monkeypatch.setattr(fake_erp, "housekeeping", leftovers)
+    run = container.jobs.run("housekeeping")
+    assert asked == [1] and run.counts["erp_leftovers"] == 2

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import base64
+from datetime import datetime, timedelta
 
-from .conftest import PASSWORD, envelope, fault_of, post, username_token
+import pytest
+
+from .conftest import PASSWORD, WSU, envelope, fault_of, post, username_token
 
 STATUS = envelope("<m:GetServiceStatus/>")
 
@@ -97,3 +100,68 @@ def test_the_wsdl_is_served_without_credentials(client):
     response = client.get("/?wsdl")
     assert response.status_code == 200
     assert b"UpdateOrderStatus" in response.get_data()
+
+
+def _respelt(token: str) -> str:
+    """The same token with its nonce spelt another way: same bytes, other base64 text."""
+    start = token.index("<wsse:Nonce>") + len("<wsse:Nonce>")
+    text = token[start:token.index("</wsse:Nonce>")]
+    assert text.endswith("==")  # 16 bytes: the last letter carries 4 unused bits
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    other = alphabet[alphabet.index(text[-3]) ^ 1]
+    respelt = text[:-3] + other + "=="
+    assert base64.b64decode(respelt) == base64.b64decode(text) and respelt != text
+    return token.replace(text, respelt)
+
+
+def test_a_replay_with_the_nonce_spelt_another_way_is_refused(client, clock, backend):
+    token = username_token(clock.now(), nonce=b"0123456789abcdef")
+    assert post(client, envelope("<m:GetServiceStatus/>", token), auth=None).status_code == 200
+    replay = post(client, envelope("<m:UpsertProducts/>", _respelt(token)), auth=None)
+    code, message = fault_of(replay)
+    assert code == "Client.Authentication" and "replay" in message
+    assert len(backend.calls) == 1
+
+
+def _timestamp(created: datetime, expires: datetime) -> str:
+    return (
+        f'<wsu:Timestamp xmlns:wsu="{WSU}"><wsu:Created>{created:%Y-%m-%dT%H:%M:%SZ}</wsu:Created>'
+        f"<wsu:Expires>{expires:%Y-%m-%dT%H:%M:%SZ}</wsu:Expires></wsu:Timestamp>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("created", "expires", "needle"),
+    [
+        (-250, -200, "expired"),  # expired 200 s ago, inside the old 300 s grace
+        (-400, 600, "older than the allowed time window"),
+        (120, 400, "in the future"),
+    ],
+)
+def test_a_timestamp_outside_its_window_is_refused(client, clock, backend, created, expires, needle):
+    now = clock.now()
+    stamp = _timestamp(now + timedelta(seconds=created), now + timedelta(seconds=expires))
+    token = username_token(now).replace("<wsse:UsernameToken>", stamp + "<wsse:UsernameToken>")
+    code, message = fault_of(post(client, envelope("<m:GetServiceStatus/>", token), auth=None))
+    assert code == "Client.Authentication" and needle in message
+    assert backend.calls == []
+
+
+def test_a_fresh_timestamp_is_accepted(client, clock):
+    now = clock.now()
+    stamp = _timestamp(now - timedelta(seconds=5), now + timedelta(seconds=295))
+    token = username_token(now).replace("<wsse:UsernameToken>", stamp + "<wsse:UsernameToken>")
+    assert post(client, envelope("<m:GetServiceStatus/>", token), auth=None).status_code == 200
+
+
+def test_a_must_understand_security_header_is_processed_beside_basic_auth(client, clock, backend):
+    token = username_token(clock.now(), password="guess")  # s:mustUnderstand="1"
+    response = post(client, envelope("<m:GetServiceStatus/>", token))  # and right Basic credentials
+    assert fault_of(response)[0] == "Client.Authentication" and backend.calls == []
+
+
+def test_a_must_understand_security_header_with_parts_we_cannot_process_is_refused(client, clock, backend):
+    signature = '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/>'
+    token = username_token(clock.now()).replace("</wsse:Security>", signature + "</wsse:Security>")
+    code, message = fault_of(post(client, envelope("<m:GetServiceStatus/>", token), auth=None))
+    assert code == "MustUnderstand" and "Security" in message and backend.calls == []

@@ -9,6 +9,7 @@ import pytest
 from .conftest import SOAP_ENV, envelope, fault_of, post
 
 STATUS = envelope("<m:GetServiceStatus/>")
+TWO_HEADERS = "<s:Header/><s:Header>"
 SECRET_MARKER = "CONFIDENTIAL-PAYLOAD-42"
 
 BILLION_LAUGHS = (
@@ -135,8 +136,18 @@ def test_wsdl_address_comes_from_configuration_not_from_the_host_header(client, 
         (f'<s:Envelope xmlns:s="{SOAP_ENV}"><s:Body/></s:Envelope>', "exactly one operation"),
         (f'<s:Envelope xmlns:s="{SOAP_ENV}"><s:Body>hello</s:Body></s:Envelope>', "exactly one operation"),
         (envelope("<m:GetServiceStatus/><m:GetServiceStatus/>").decode(), "exactly one operation"),
+        (
+            envelope("<m:GetServiceStatus/>").decode().replace(
+                "</s:Body>", "</s:Body><s:Body><m:UpsertProducts/></s:Body>"
+            ),
+            "exactly one Body",
+        ),
+        (
+            envelope("<m:GetServiceStatus/>", "<m:a/>").decode().replace("<s:Header>", TWO_HEADERS),
+            "at most one Header",
+        ),
     ],
-    ids=["no-body", "empty-body", "text-body", "two-operations"],
+    ids=["no-body", "empty-body", "text-body", "two-operations", "two-bodies", "two-headers"],
 )
 def test_envelopes_without_exactly_one_operation_are_client_faults(client, backend, body, message):
     response = post(client, body.encode())
@@ -176,3 +187,13 @@ def test_a_crash_inside_spyne_is_a_server_fault_not_a_bare_500(settings):
     response = post(Client(guard), STATUS)
     assert response.status_code == 500
     assert fault_of(response) == ("Server", "the request could not be processed")
+
+
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+@pytest.mark.parametrize("operation", ["GetServiceStatus", "FetchNewOrders", "UpdateOrderStatus"])
+def test_an_empty_nil_request_wrapper_means_no_arguments(client, backend, operation):
+    response = post(client, envelope(f'<m:{operation} xmlns:xsi="{XSI}" xsi:nil="true"/>'))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert backend.calls

@@ -218,6 +218,18 @@ def test_status_update_without_any_order_number_is_a_client_fault(client, backen
     assert code == "Client.InvalidInput" and "ExternalDocumentNo" in message and "StatusUpdate[1]" in message
 
 
+@pytest.mark.parametrize("changed_at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"])
+def test_an_extreme_changed_at_is_a_client_fault_not_a_server_error(client, backend, changed_at):
+    body = (
+        "<m:UpdateOrderStatus><m:Updates><m:StatusUpdate><m:ExternalDocumentNo>WEB-1</m:ExternalDocumentNo>"
+        f"<m:Status>SHIPPED</m:Status><m:ChangedAt>{changed_at}</m:ChangedAt></m:StatusUpdate>"
+        "</m:Updates></m:UpdateOrderStatus>"
+    )
+    code, message = fault_of(post(client, envelope(body)))
+    assert code.startswith("Client") and "ChangedAt" in message
+    assert backend.calls == []
+
+
 def offered_order() -> OfferedOrder:
     """A pulled order with one configured line."""
     now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

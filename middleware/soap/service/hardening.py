@@ -19,7 +19,7 @@ from typing import Any
 
 from lxml import etree
 
-from .wssecurity import WSSE, AuthFailure, UsernameTokenVerifier, check_basic
+from .wssecurity import WSSE, WSU, AuthFailure, UsernameTokenVerifier, check_basic
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,8 @@ SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
 MAX_DEPTH = 40
 MAX_ELEMENTS = 250_000
 REFERENCE_ATTRIBUTES = ("href", "{http://www.w3.org/2003/05/soap-encoding}ref")
+# set once the caller authenticated: the audit stores only such calls in full (observability.wsgi)
+AUTHENTICATED_KEY = "middleware.authenticated"
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -139,18 +141,32 @@ def screen(body: bytes) -> etree._Element:
     return root
 
 
+SECURITY = f"{{{WSSE}}}Security"
+XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+# what we process of a wsse:Security header; anything else in one marked mustUnderstand is not understood
+UNDERSTOOD_SECURITY = {f"{{{WSSE}}}UsernameToken", f"{{{WSU}}}Timestamp"}
+
+
+def must_understand(entry: etree._Element) -> bool:
+    """Whether a header entry carries soap:mustUnderstand="1" (or "true")."""
+    return (entry.get(f"{{{SOAP11_ENV}}}mustUnderstand") or "").strip() in ("1", "true")
+
+
 def _check_parts(envelope: etree._Element) -> None:
-    body = envelope.find(f"{{{SOAP11_ENV}}}Body")
-    if body is None:
-        raise _malformed("the Envelope has no Body")
-    operations = [child for child in body if isinstance(child.tag, str)]
-    if len(operations) != 1 or (body.text or "").strip():
+    bodies = envelope.findall(f"{{{SOAP11_ENV}}}Body")
+    if len(bodies) != 1:
+        raise _malformed("the Envelope must have exactly one Body" if bodies else "the Envelope has no Body")
+    operations = [child for child in bodies[0] if isinstance(child.tag, str)]
+    if len(operations) != 1 or (bodies[0].text or "").strip():
         raise _malformed("the Body must hold exactly one operation element")
-    header = envelope.find(f"{{{SOAP11_ENV}}}Header")
-    for entry in header if header is not None else ():
-        if not isinstance(entry.tag, str) or entry.tag == f"{{{WSSE}}}Security":
+    headers = envelope.findall(f"{{{SOAP11_ENV}}}Header")
+    if len(headers) > 1:
+        raise _malformed("the Envelope must have at most one Header")
+    for entry in headers[0] if headers else ():
+        if not isinstance(entry.tag, str) or not must_understand(entry):
             continue
-        if entry.get(f"{{{SOAP11_ENV}}}mustUnderstand") in ("1", "true"):
+        parts = {child.tag for child in entry if isinstance(child.tag, str)}
+        if entry.tag != SECURITY or not parts <= UNDERSTOOD_SECURITY:
             name = etree.QName(entry).localname
             message = f"header {name!r} is not understood"
             raise Rejected("500 Internal Server Error", "MustUnderstand", message)
@@ -186,12 +202,14 @@ class SoapGuard:
         password: str,
         verifier: UsernameTokenVerifier,
         max_bytes: int,
+        nil_wrappers: frozenset[str] = frozenset(),
     ) -> None:
         self.app = app
         self.username = username
         self.password = password
         self.verifier = verifier
         self.max_bytes = max_bytes
+        self.nil_wrappers = nil_wrappers  # operations whose arguments are all optional
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET").upper()
@@ -206,6 +224,8 @@ class SoapGuard:
             body = read_body(environ, self.max_bytes)
             envelope = screen(body)
             self._authenticate(environ, envelope)
+            environ[AUTHENTICATED_KEY] = True
+            body = self._without_nil_wrapper(envelope, body)
         except Rejected as exc:
             log.warning("SOAP request refused from %s: %s", environ.get("REMOTE_ADDR", "?"), exc.message)
             return self._refuse(start_response, exc)
@@ -215,6 +235,17 @@ class SoapGuard:
             # spyne refuses a POST without one; the XML is already checked
             environ["CONTENT_TYPE"] = "text/xml"
         return self._call_spyne(environ, start_response)
+
+    def _without_nil_wrapper(self, envelope: etree._Element, body: bytes) -> bytes:
+        """Old toolkits send an operation without arguments as `<Op xsi:nil="true"/>`: take it as `<Op/>`."""
+        body_element = envelope.find(f"{{{SOAP11_ENV}}}Body")
+        operation = next(child for child in body_element if isinstance(child.tag, str))
+        nil = (operation.get(XSI_NIL) or "").strip() in ("true", "1")
+        empty = not len(operation) and not (operation.text or "").strip()
+        if not (nil and empty and etree.QName(operation).localname in self.nil_wrappers):
+            return body
+        del operation.attrib[XSI_NIL]
+        return bytes(etree.tostring(envelope, xml_declaration=True, encoding="UTF-8"))
 
     def _call_spyne(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = False
@@ -236,11 +267,13 @@ class SoapGuard:
 
     def _authenticate(self, environ: dict[str, Any], envelope: etree._Element) -> None:
         header = environ.get("HTTP_AUTHORIZATION")
+        security = envelope.find(f"{{{SOAP11_ENV}}}Header/{SECURITY}")
         try:
             if header:
                 check_basic(header, self.username, self.password)
+                if security is not None and must_understand(security):
+                    self.verifier.verify(security)  # mustUnderstand: processed even beside Basic
                 return
-            security = envelope.find(f"{{{SOAP11_ENV}}}Header/{{{WSSE}}}Security")
             if security is None:
                 raise Rejected("401 Unauthorized", "Client.Authentication",
                                "authentication required: HTTP Basic or a WS-Security UsernameToken",

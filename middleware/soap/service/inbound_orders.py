@@ -23,7 +23,10 @@ def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     # an ERP that sends no offset means UTC (documented in docs/soap.md)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # year 1 at +14:00, year 9999 at -12:00
+        raise InputError("ChangedAt lies outside the years 1..9999 in UTC", field="ChangedAt") from None
 
 
 def _text(value: str | None) -> str | None:

@@ -240,4 +240,14 @@ def make_soap_app(container: Any, backend: Any = None) -> WsgiApp:
         password=settings.soap_password,
         verifier=verifier,
         max_bytes=settings.soap_max_request_bytes,
+        nil_wrappers=all_optional_operations(),
+    )
+
+
+def all_optional_operations() -> frozenset[str]:
+    """Request wrappers whose arguments are all optional: an empty `xsi:nil` one means "no arguments"."""
+    return frozenset(
+        method.in_message.get_type_name()
+        for method in ErpInboundService.public_methods.values()
+        if all(field.Attributes.min_occurs == 0 for field in method.in_message._type_info.values())
     )

@@ -2,8 +2,10 @@
 
 spyne has no server-side WS-Security, so this is the small part of the OASIS UsernameToken
 Profile 1.1 we need: PasswordText and PasswordDigest (Base64(SHA-1(nonce + created + password))),
-a freshness window on `Created` (and on wsu:Timestamp when sent), and a nonce cache that
-refuses replays for as long as a token could still be fresh.
+a freshness window on `Created` (and on wsu:Timestamp when sent: not expired, not older than the
+window, not from the future beyond CLOCK_SKEW), and a nonce cache keyed on the nonce's decoded bytes -
+so a replay cannot pass by spelling the same nonce another way in base64 - that refuses replays for as
+long as a token could still be fresh.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utilit
 PASSWORD_TEXT = "#PasswordText"  # noqa: S105  (a token type URI suffix, not a secret)
 PASSWORD_DIGEST = "#PasswordDigest"  # noqa: S105
 MAX_NONCE_BYTES = 128
+CLOCK_SKEW = timedelta(seconds=60)  # how far ahead a sender's clock may be (WSS4J's future time-to-live)
 
 
 class AuthFailure(Exception):
@@ -62,10 +65,10 @@ class NonceCache:
 
     def __init__(self, max_entries: int = 100_000) -> None:
         self.max_entries = max_entries
-        self._seen: dict[str, datetime] = {}
+        self._seen: dict[bytes, datetime] = {}
         self._lock = threading.Lock()
 
-    def remember(self, nonce: str, until: datetime, now: datetime) -> bool:
+    def remember(self, nonce: bytes, until: datetime, now: datetime) -> bool:
         """Record the nonce; False when it was already seen (a replay) or the cache is full."""
         with self._lock:
             if len(self._seen) >= self.max_entries:
@@ -111,8 +114,10 @@ class UsernameTokenVerifier:
         nonce_text = token.findtext(f"{{{WSSE}}}Nonce")
         created_text = token.findtext(f"{{{WSU}}}Created")
         given = password_el.text or ""
+        nonce = self._decode_nonce(nonce_text) if nonce_text is not None else None
         if kind.endswith(PASSWORD_DIGEST):
-            nonce = self._decode_nonce(nonce_text)
+            if nonce is None:
+                raise AuthFailure("PasswordDigest requires a Nonce")
             created = self._check_created(created_text, now)
             expected = base64.b64encode(
                 # SHA-1 is what the UsernameToken Profile prescribes for PasswordDigest
@@ -127,14 +132,14 @@ class UsernameTokenVerifier:
             raise AuthFailure("unsupported UsernameToken password type")
         if not ok:
             raise AuthFailure("invalid username or password")
-        if nonce_text is not None:
-            # only a successfully authenticated token may take a slot in the nonce cache
-            if not self.nonces.remember(nonce_text.strip(), now + 2 * self.window, now):
-                raise AuthFailure("UsernameToken nonce was already used (replay refused)")
+        # only a successfully authenticated token may take a slot in the nonce cache; the decoded bytes are
+        # the nonce (base64 has several spellings of the same bytes)
+        if nonce is not None and not self.nonces.remember(nonce, now + 2 * self.window, now):
+            raise AuthFailure("UsernameToken nonce was already used (replay refused)")
 
     def _check_created(self, text: str | None, now: datetime) -> str:
         created = _parse_time(text, "Created")
-        if abs(now - created) > self.window:
+        if now - created > self.window or created - now > CLOCK_SKEW:
             raise AuthFailure("UsernameToken Created is outside the allowed time window")
         return (text or "").strip()
 
@@ -152,11 +157,14 @@ class UsernameTokenVerifier:
     def _check_timestamp(self, timestamp: etree._Element | None, now: datetime) -> None:
         if timestamp is None:
             return
-        created = timestamp.findtext(f"{{{WSU}}}Created")
-        if created is not None and _parse_time(created, "Timestamp Created") - now > self.window:
+        created_text = timestamp.findtext(f"{{{WSU}}}Created")
+        created = _parse_time(created_text, "Timestamp Created") if created_text is not None else now
+        if created - now > CLOCK_SKEW:
             raise AuthFailure("WS-Security Timestamp is in the future")
+        if now - created > self.window:
+            raise AuthFailure("WS-Security Timestamp is older than the allowed time window")
         expires = timestamp.findtext(f"{{{WSU}}}Expires")
-        if expires is not None and _parse_time(expires, "Timestamp Expires") < now - self.window:
+        if expires is not None and _parse_time(expires, "Timestamp Expires") <= now:
             raise AuthFailure("WS-Security Timestamp has expired")
 
 

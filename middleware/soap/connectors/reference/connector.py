@@ -153,6 +153,10 @@ class ReferenceErp:
             PageSize=page_size, Bookmark=bookmark,
         )
 
+    def housekeeping(self) -> int:
+        """Nothing is left behind in the ERP by this connector."""
+        return 0
+
     def check(self) -> Sequence[CheckItem]:
         """WSDL, binding and operations, then one harmless call (ListItems, one record)."""
         items = [CheckItem("endpoint", True, self.endpoint)]

@@ -183,6 +183,10 @@ class X3Erp:
         customers = tuple(self._map("query", partial(customer_from_x3, r, self.profile)) for r in rows)
         return Page(customers, customers[-1].erp_customer_no if more and customers else None)
 
+    def housekeeping(self) -> int:
+        """Nothing is left behind in the ERP by this connector."""
+        return 0
+
     def check(self) -> Sequence[CheckItem]:
         """WSDL against what we send, then getDescription of the pricing subprogram and one item query."""
         items = [

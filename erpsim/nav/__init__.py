@@ -1,0 +1,1 @@
+"""erpsim spoken the way Dynamics NAV publishes pages and codeunits."""
