@@ -102,3 +102,21 @@ def test_an_order_placed_while_the_middleware_is_unreachable_is_queued_and_sent_
     assert send_due() == {}  # nothing left to send
     (erp_order,) = wait_for(lambda: shop.erp_orders(f"OSC-{order.number}"))
     assert erp_order["lines"][0]["options"] == {"color": "gold", "engraving": "Happy Birthday"}
+
+
+def test_staff_see_every_order_transfer_in_djangos_admin(shop: Shop) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from oscar_erp.models import OrderTransfer
+
+    staff = get_user_model().objects.create_superuser("staff", "staff@example.com", "staff-pass-1")
+    client = Client()
+    client.force_login(staff)
+    email = user_for("C10000")
+    buyer = client_for(email)
+    configure(buyer, "MUG-01", {"quantity": "2", "color": "black"})
+    assert checkout(buyer).status_code == 302
+    number = latest_order(email).number
+    page = client.get("/django-admin/oscar_erp/ordertransfer/").content.decode()
+    assert number in page and OrderTransfer.objects.get(order__number=number).state in page
