@@ -107,7 +107,6 @@ def test_an_order_placed_while_the_middleware_is_unreachable_is_queued_and_sent_
 def test_staff_see_every_order_transfer_in_djangos_admin(shop: Shop) -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
-
     from oscar_erp.models import OrderTransfer
 
     staff = get_user_model().objects.create_superuser("staff", "staff@example.com", "staff-pass-1")
