@@ -22,6 +22,7 @@ admin = Blueprint(
 
 from . import (  # noqa: E402,F401  (routes attach to the blueprint)
     auth,
+    catalog_views,
     filters,
     views,
     views_charts,

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from ..errors import ConfigError
 
 # Each module has register(subparsers) adding its commands; a command's handler is args.func(args) -> int.
-COMMAND_MODULES = ["demo", "serve", "orders", "reconcile", "db", "wsdl", "erp_sim", "erp_check"]
+COMMAND_MODULES = ["demo", "serve", "orders", "reconcile", "db", "wsdl", "erp_sim", "erp_check", "shop_demo"]
 
 
 def build_parser() -> argparse.ArgumentParser:

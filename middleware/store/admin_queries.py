@@ -112,7 +112,7 @@ class SqlOrderQueries:
                     .group_by(orders.c.status)
                 ).all()
             )
-            by_kind = dict(conn.execute(
+            by_kind: dict[str, int] = dict(conn.execute(
                 select(outbox.c.kind, func.count())
                 .where(outbox.c.kind.in_([ERP_ORDER, *WEBHOOK_KINDS]), outbox.c.state == "pending")
                 .group_by(outbox.c.kind)

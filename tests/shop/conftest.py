@@ -18,6 +18,7 @@ erpsim_server = pytest.importorskip("erpsim.server")
 
 API_KEY = "shop-test-key-1"
 SOAP_USER, SOAP_PASSWORD = "erp", "shop-soap-pass-1"
+ADMIN_USER, ADMIN_PASSWORD = "admin", "shop-admin-pass-1"
 
 
 @dataclass
@@ -31,8 +32,13 @@ class Stack:
 
     def api(self, method: str, path: str, body: dict[str, Any] | None = None) -> requests.Response:
         """A call to the shop API with the test key."""
-        return self.http.request(method, f"{self.url}/api/v1{path}", json=body, timeout=10,
-                                 headers={"Authorization": f"Bearer {API_KEY}"})
+        return self.http.request(
+            method,
+            f"{self.url}/api/v1{path}",
+            json=body,
+            timeout=10,
+            headers={"Authorization": f"Bearer {API_KEY}"},
+        )
 
     def control(self, method: str, path: str, **kwargs: Any) -> Any:
         """A call to erpsim's control API."""
@@ -52,10 +58,19 @@ class Stack:
 @pytest.fixture
 def stack(database_url: str) -> Iterator[Stack]:
     with erpsim_server.SimulatorServer() as sim:
-        settings = Settings(database_url=database_url, erp_endpoint=sim.soap_url, shop_api_keys=(API_KEY,),
-                            soap_username=SOAP_USER, soap_password=SOAP_PASSWORD,
-                            erp_read_timeout=2.0, erp_connect_timeout=1.0, breaker_failure_threshold=50,
-                            run_worker_in_web=False)
+        settings = Settings(
+            database_url=database_url,
+            erp_endpoint=sim.soap_url,
+            shop_api_keys=(API_KEY,),
+            soap_username=SOAP_USER,
+            soap_password=SOAP_PASSWORD,
+            admin_username=ADMIN_USER,
+            admin_password=ADMIN_PASSWORD,
+            erp_read_timeout=2.0,
+            erp_connect_timeout=1.0,
+            breaker_failure_threshold=50,
+            run_worker_in_web=False,
+        )
         container = build_container(settings)
         container.catalog.sync_from_erp()
         server = WebServer(create_app(container=container), "127.0.0.1", 0, threads=8).start()

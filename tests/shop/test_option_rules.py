@@ -11,11 +11,18 @@ NS = "urn:shop-middleware:erp:v1"
 
 def order(options: dict[str, str], sku: str = "MUG-01", number: str = "WEB-OPT-1") -> dict[str, Any]:
     return {
-        "order_number": number, "customer_id": "C10000", "currency": "EUR",
+        "order_number": number,
+        "customer_id": "C10000",
+        "currency": "EUR",
         "placed_at": "2026-11-23T10:02:00Z",
         "lines": [{"line_ref": "1", "sku": sku, "quantity": 60, "options": options, "unit_price": "12.73"}],
-        "shipping_address": {"name": "Ada Shop GmbH", "street": "Hauptstr. 1", "postal_code": "10115",
-                             "city": "Berlin", "country": "DE"},
+        "shipping_address": {
+            "name": "Ada Shop GmbH",
+            "street": "Hauptstr. 1",
+            "postal_code": "10115",
+            "city": "Berlin",
+            "country": "DE",
+        },
         "totals": {"net": "778.80", "tax": "147.97", "gross": "926.77"},
     }
 
@@ -69,8 +76,11 @@ def _soap_item(max_length: str) -> str:
 
 def test_upsert_products_carries_max_length_and_default_into_the_mirror(stack: Stack) -> None:
     response = stack.http.post(
-        f"{stack.url}/soap/", data=_soap_item("<m:MaxLength>12</m:MaxLength>"),
-        auth=(SOAP_USER, SOAP_PASSWORD), headers={"Content-Type": "text/xml"}, timeout=10,
+        f"{stack.url}/soap/",
+        data=_soap_item("<m:MaxLength>12</m:MaxLength>"),
+        auth=(SOAP_USER, SOAP_PASSWORD),
+        headers={"Content-Type": "text/xml"},
+        timeout=10,
     )
     assert response.status_code == 200, response.text
     (option,) = stack.api("GET", "/products/PLATE-01").json()["options"]
