@@ -47,7 +47,7 @@ def build_container(
     ordering = build_orders(s, db, clock, erp, priced.catalog)
     jobs = build_reconcile(s, db, clock, erp, priced.catalog, priced.prices, ordering.order_status,
                            observed.audit)
-    admin = build_admin(db, clock, erp, observed.audit, observed.observability, priced.catalog, priced.prices,
+    admin = build_admin(db, clock, erp, observed.audit, priced.catalog, priced.prices,
                         ordering.orders, jobs.reconciliation_admin, jobs.scheduler, lambda: breaker.state,
                         ordering.webhooks, observed.calls)
     worker: tuple[Background, ...] = ()

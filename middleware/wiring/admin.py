@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..jobs.scheduler import JobScheduler
-from ..observability import Observability
 from ..observability.cluster_calls import ClusterCallLog
 from ..ports.clock import Clock
 from ..ports.erp import Erp
@@ -38,7 +37,6 @@ def build_admin(
     clock: Clock,
     erp: Erp,
     audit: AuditRepository,
-    observability: Observability,
     catalog: CatalogService,
     prices: PriceService,
     orders: OrderService,
@@ -54,25 +52,18 @@ def build_admin(
     trail = AdminAudit(clock, audit, SqlAuditQueries(db))
     findings = FindingDesk(trail, clock, SqlFindingQueries(db))
     status = StatusBoard(
-        clock,
-        audit=audit,
-        erp_window=erp_calls,
-        prices=PriceStatsAdapter(prices.stats),
-        orders=order_source,
-        reconciliation=reconciliation,
-        scheduler=scheduler,
-        breaker_state=breaker_state,
-        webhooks=webhooks.deliveries,
-        finding_counts=findings.counts,
+        clock, audit=audit, erp_window=erp_calls, prices=PriceStatsAdapter(prices.stats), orders=order_source,
+        reconciliation=reconciliation, scheduler=scheduler, breaker_state=breaker_state,
+        webhooks=webhooks.deliveries, finding_counts=findings.counts,
     )
+    customers = catalog.repo.get_customer
     operations = OperationsDesk(
-        trail, reconciliation=reconciliation, scheduler=scheduler, erp=erp,
-        customers=catalog.repo.get_customer,
+        trail, reconciliation=reconciliation, scheduler=scheduler, erp=erp, customers=customers
     )
+    corrections = ConfigurationCorrection(SqlTransactions(db), catalog.repo, clock, orders.on_received)
     return AdminServices(
         status,
-        OrderDesk(trail, order_source, browser,
-                  ConfigurationCorrection(SqlTransactions(db), catalog.repo, clock, orders.on_received)),
+        OrderDesk(trail, order_source, browser, corrections),
         operations,
         trail,
         WebhookDesk(trail, clock, webhooks.deliveries, webhooks.endpoints.list),
