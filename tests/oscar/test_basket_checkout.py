@@ -84,7 +84,7 @@ def test_a_shipped_webhook_moves_the_oscar_order_with_its_tracking_number(shop: 
 
 
 def test_a_webhook_without_a_valid_signature_is_refused(shop: Shop) -> None:
-    body = b'{"order_number": "OSC-1", "status": "shipped"}'
+    body = b'{"type": "order.shipped", "data": {"order_number": "OSC-1", "status": "shipped"}}'
     response = shop.http.post(
         f"{shop.shop_url}/erp/webhook/", data=body, timeout=5, headers={"X-Middleware-Signature": "t=1,v1=00"}
     )

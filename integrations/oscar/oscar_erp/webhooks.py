@@ -7,13 +7,11 @@ import hmac
 import json
 import logging
 import time
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .client import MiddlewareRejected, MiddlewareUnavailable, shared_client
 from .conf import erp_settings
 from .models import OrderTransfer
 from .status import move_order
@@ -37,22 +35,6 @@ def verify(secret: str, header: str, body: bytes, now: float | None = None) -> b
     return hmac.compare_digest(expected, parts.get("v1", ""))
 
 
-def _details(event: dict[str, Any]) -> dict[str, str]:
-    """Tracking number and reason: from the event, else from the middleware's order history."""
-    found = {"tracking_no": str(event.get("tracking_no") or ""), "reason": str(event.get("reason") or "")}
-    if found["tracking_no"] or event.get("status") not in ("shipped", "rejected"):
-        return found
-    try:
-        order = shared_client().order(event["order_number"])
-    except (MiddlewareUnavailable, MiddlewareRejected):
-        return found
-    for entry in order.get("history", []):
-        detail = entry.get("detail") or {}
-        found["tracking_no"] = str(detail.get("tracking_no") or found["tracking_no"])
-    found["reason"] = found["reason"] or str(order.get("last_error") or "")
-    return found
-
-
 @csrf_exempt
 @require_POST
 def status_webhook(request: HttpRequest) -> HttpResponse:
@@ -62,21 +44,23 @@ def status_webhook(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"detail": "bad signature"}, status=401)
     try:
         event = json.loads(body)
-        number, status = str(event["order_number"]), str(event["status"])
-    except (ValueError, KeyError, TypeError):
+        if event.get("type") == "webhook.test":
+            return JsonResponse({"test": True})
+        data = event["data"]
+        number, status = str(data["order_number"]), str(data["status"])
+    except (ValueError, KeyError, TypeError, AttributeError):
         return JsonResponse({"detail": "not a status event"}, status=400)
     transfer = OrderTransfer.objects.filter(idempotency_key=number).select_related("order").first()
     if transfer is None:
         return JsonResponse({"ignored": number})
-    details = _details(event)
     transfer.middleware_status = status
-    transfer.erp_order_number = str(event.get("erp_order_number") or transfer.erp_order_number)
-    transfer.tracking_no = details["tracking_no"] or transfer.tracking_no
+    transfer.erp_order_number = str(data.get("erp_order_number") or transfer.erp_order_number)
+    transfer.tracking_no = str(data.get("tracking_number") or transfer.tracking_no)
     transfer.save()
     moved = move_order(
         transfer.order,
         status,
-        reason=details["reason"],
+        reason=str(data.get("reason") or ""),
         tracking_no=transfer.tracking_no,
         erp_no=transfer.erp_order_number,
     )
