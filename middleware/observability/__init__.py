@@ -72,7 +72,6 @@ def install(app: Flask, obs: Observability, status: Any | None = None) -> None:
     app.config["MIDDLEWARE_ROUTE_ENVIRON_KEY"] = ROUTE_KEY  # for WSGI shortcuts in front of Flask
     app.register_blueprint(health)
     app.before_request(_remember_route)
-    if status is not None and not getattr(obs.metrics, "_status_added", False):
+    if status is not None:
         obs.metrics.add_status_source(lambda: status_metrics(status))
-        obs.metrics._status_added = True  # type: ignore[attr-defined]
     app.wsgi_app = ObservabilityMiddleware(app.wsgi_app, obs.metrics, obs.inbound)  # type: ignore[method-assign]

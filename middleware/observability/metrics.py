@@ -22,6 +22,7 @@ class Metrics:
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry()
+        self._status_sources: set[str] = set()
         r = self.registry
         self.http_requests = Counter(
             "middleware_http_requests",
@@ -91,8 +92,12 @@ class Metrics:
         children[0].inc()
         children[1].observe(seconds)
 
-    def add_status_source(self, source: Callable[[], Iterable[Metric]]) -> None:
-        """Export values computed at scrape time (outbox depth, cache counters, findings)."""
+    def add_status_source(self, source: Callable[[], Iterable[Metric]], name: str = "status") -> None:
+        """Export values computed at scrape time (outbox depth, cache counters, findings), once per name:
+        several apps built on one container share its registry."""
+        if name in self._status_sources:
+            return
+        self._status_sources.add(name)
         self.registry.register(_CallbackCollector(source))
 
 
