@@ -44,7 +44,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--port", type=int, default=8001, help="0 picks a free port")
     p.add_argument("--username", default=os.environ.get("ERPSIM_USERNAME", "erp-user"))
     p.add_argument("--password", default=os.environ.get("ERPSIM_PASSWORD", "erp-pass"))
-    p.add_argument("--threads", type=int, default=16)
+    p.add_argument(
+        "--threads", type=int, default=16, help="calls served at once (and up to twice as many connections)"
+    )
     p.add_argument("--auto-progress-seconds", type=float, default=None)
     p.add_argument("--push-url", default=None, help="middleware SOAP endpoint for UpdateOrderStatus")
     p.add_argument("--push-username", default=None)

@@ -37,6 +37,7 @@ class SimulatorServer:
             host=host,
             port=port,
             threads=self.app.config.threads,
+            connection_limit=max(100, 2 * self.app.config.threads),
             ident="erpsim",
             channel_timeout=60,
             clear_untrusted_proxy_headers=True,

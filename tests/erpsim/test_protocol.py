@@ -117,3 +117,20 @@ def test_bulk_100k_orders_page_quickly(
     page = zeep_pair[1].ListSalesOrders(PageSize=1000, Bookmark=None)
     assert len(page.SalesOrders.SalesOrder) == 1000 and page.NextBookmark and time.monotonic() - started < 5
     assert zeep_pair[1].GetSalesOrder(ExternalDocumentNo="BENCH-0100000").No == result["last_no"]
+
+
+def test_more_threads_also_accept_more_kept_alive_connections() -> None:
+    """Every thread can serve a client's own connection: 130 open at once are all answered (waitress would
+    otherwise stop accepting at its default of 100)."""
+    import http.client
+
+    with SimulatorServer(SimConfig(threads=70)) as sim:
+        conns = [http.client.HTTPConnection(sim.host, sim.port, timeout=5) for _ in range(130)]
+        try:
+            for conn in conns:
+                conn.request("GET", "/_control/stats")
+            statuses = [conn.getresponse().status for conn in conns]
+        finally:
+            for conn in conns:
+                conn.close()
+    assert statuses == [200] * 130

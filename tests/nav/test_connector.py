@@ -297,3 +297,30 @@ def test_the_profile_caps_a_page(nav: NavServer) -> None:
     page = connector.list_items(100, None)
     connector.close()
     assert len(page.items) == 3 and page.bookmark is not None
+
+
+def test_price_calls_map_an_outage_and_a_lock_fault_once_facts_are_cached(
+    erp: tuple[NavErp, NavServer],
+) -> None:
+    connector, nav = erp  # codeunit calls with Basic go over per-thread connections, with NTLM over the pool
+    assert connector.simulate_prices("C10000", "EUR", [WORKED]).lines[0].status is LineStatus.OK
+    nav.control("POST", "faults", {"outage": True})
+    with pytest.raises(ErpUnavailable, match="HTTP 503"):
+        connector.simulate_prices("C10000", "EUR", [WORKED])
+    nav.control("POST", "faults", {"outage": False, "error_rate": 1.0})
+    with pytest.raises(ErpUnavailable):
+        connector.simulate_prices("C10000", "EUR", [WORKED])
+    nav.control("DELETE", "faults")
+    assert connector.simulate_prices("C10000", "EUR", [WORKED]).lines[0].gross_amount == Decimal("926.77")
+
+
+def test_codeunit_calls_with_a_refused_password_are_auth_failed(nav: NavServer) -> None:
+    from dataclasses import replace
+
+    bad = NavErp(replace(connector_config(nav, profile(nav)), password="wrong-pass"))
+    assert bad.codeunit_call.direct is not None  # Basic: the calls go over per-thread connections
+    bad.codeunit_call._params = {"GetSalesPrice": ["custNo", "itemNo", "quantity"]}  # WSDL read already
+    with pytest.raises(ErpRejected) as caught:
+        bad.codeunit_call("GetSalesPrice", custNo="C10000", itemNo="MUG-01", quantity=Decimal(1))
+    bad.close()
+    assert caught.value.code == "AUTH_FAILED" and "wrong-pass" not in str(caught.value)

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import requests
+from urllib3.util import make_headers
 
 from ....domain.catalog import Customer, Product
 from ....domain.erp import ErpOrder, Page
@@ -23,6 +24,7 @@ from ....domain.pricing import ErpPriceAnswer, LineStatus, PriceRequestLine
 from ....errors import ErpRejected, NotFound
 from ....ports.erp import CheckItem, ConnectorConfig, ErpCapabilities
 from ..shared.http import NtlmSessionPool, make_session
+from ..shared.keepalive import ThreadConnections
 from ..shared.recording import MessageRecorder
 from . import mapping as m
 from .check import run_check
@@ -70,11 +72,20 @@ class NavErp:
             self.session,
             (config.connect_timeout, config.read_timeout),
             self.recorder,
+            self._direct(config),
         )
         self.codeunit = CodeunitPricer(p, self.codeunit_call, self.pool, self._item_vat)
         self.quotes = QuotePricer(p, self.services.call)
         self.listing = OrderListing(p, self.services.call)
         self._closed = threading.Event()
+
+    def _direct(self, config: ConnectorConfig) -> ThreadConnections | None:
+        """Per-thread connections for the codeunit calls with HTTP Basic; NTLM stays on its session pool."""
+        if self.profile.auth == "ntlm":
+            return None
+        auth = make_headers(basic_auth=f"{config.username}:{config.password}")
+        timeouts = (config.connect_timeout, config.read_timeout)
+        return ThreadConnections(self.services.url("pricing_codeunit"), auth, timeouts)
 
     # --- facts ---------------------------------------------------------------------------------------
 
@@ -201,3 +212,5 @@ class NavErp:
             self._closed.set()
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.session.close()
+            if self.codeunit_call.direct is not None:
+                self.codeunit_call.direct.close()
