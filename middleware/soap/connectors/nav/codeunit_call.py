@@ -98,6 +98,11 @@ class CodeunitCall:
             response = self.session.post(self.url, data=body, headers=headers, timeout=self.timeouts)
         return response.status_code, response.content
 
+    def close(self) -> None:
+        """Close the per-thread connections (the session belongs to the connector)."""
+        if self.direct is not None:
+            self.direct.close()
+
     def __call__(self, function: str, **args: Any) -> Decimal:
         """Call `function`; its return_value as a Decimal."""
         if not self.parameters(function):

@@ -65,27 +65,23 @@ class NavErp:
         self.pool = ThreadPoolExecutor(max_workers=p.max_concurrent_calls, thread_name_prefix="nav-call")
         self.customers = TtlCache(60.0)
         self.item_groups = TtlCache(600.0)
+        codeunit_url = self.services.url("pricing_codeunit")
+        timeouts = (config.connect_timeout, config.read_timeout)
+        # with Basic the codeunit calls go over per-thread connections; NTLM stays on its session pool
+        basic = make_headers(basic_auth=f"{config.username}:{config.password}")
         self.codeunit_call = CodeunitCall(
-            self.services.url("pricing_codeunit"),
+            codeunit_url,
             self.services.wsdl_location("pricing_codeunit"),
             self.services.namespace("pricing_codeunit"),
             self.session,
-            (config.connect_timeout, config.read_timeout),
+            timeouts,
             self.recorder,
-            self._direct(config),
+            None if p.auth == "ntlm" else ThreadConnections(codeunit_url, basic, timeouts),
         )
         self.codeunit = CodeunitPricer(p, self.codeunit_call, self.pool, self._item_vat)
         self.quotes = QuotePricer(p, self.services.call)
         self.listing = OrderListing(p, self.services.call)
         self._closed = threading.Event()
-
-    def _direct(self, config: ConnectorConfig) -> ThreadConnections | None:
-        """Per-thread connections for the codeunit calls with HTTP Basic; NTLM stays on its session pool."""
-        if self.profile.auth == "ntlm":
-            return None
-        auth = make_headers(basic_auth=f"{config.username}:{config.password}")
-        timeouts = (config.connect_timeout, config.read_timeout)
-        return ThreadConnections(self.services.url("pricing_codeunit"), auth, timeouts)
 
     # --- facts ---------------------------------------------------------------------------------------
 
@@ -212,5 +208,4 @@ class NavErp:
             self._closed.set()
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.session.close()
-            if self.codeunit_call.direct is not None:
-                self.codeunit_call.direct.close()
+            self.codeunit_call.close()

@@ -10,6 +10,12 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from ....errors import ErpRejected, ErpTimeout, ErpUnavailable
 
+# what a transport failure means, whichever HTTP client met it (requests here, http.client in keepalive.py)
+CONNECT_TIMED_OUT = "connecting to the ERP timed out"
+UNREACHABLE = "cannot reach the ERP"
+NO_ANSWER = "the ERP did not answer in time; the outcome is unknown"
+LOST = "connection lost mid-call; the outcome is unknown"
+
 
 def never_sent(exc: requests.exceptions.ConnectionError) -> bool:
     """Whether the failure happened while connecting (refused, unresolvable), before any byte was sent."""
@@ -31,13 +37,13 @@ def transport_errors(operation: str) -> Iterator[None]:
     try:
         yield
     except requests.exceptions.ConnectTimeout:
-        raise ErpUnavailable(f"{operation}: connecting to the ERP timed out") from None
+        raise ErpUnavailable(f"{operation}: {CONNECT_TIMED_OUT}") from None
     except requests.exceptions.ReadTimeout:
-        raise ErpTimeout(f"{operation}: the ERP did not answer in time; the outcome is unknown") from None
+        raise ErpTimeout(f"{operation}: {NO_ANSWER}") from None
     except requests.exceptions.ConnectionError as exc:
         if never_sent(exc):
-            raise ErpUnavailable(f"{operation}: cannot reach the ERP") from None
+            raise ErpUnavailable(f"{operation}: {UNREACHABLE}") from None
         # the connection broke after the request went out: the ERP may have acted on it
-        raise ErpTimeout(f"{operation}: connection lost mid-call; the outcome is unknown") from None
+        raise ErpTimeout(f"{operation}: {LOST}") from None
     except requests.exceptions.RequestException as exc:
         raise ErpUnavailable(f"{operation}: HTTP error talking to the ERP ({type(exc).__name__})") from None

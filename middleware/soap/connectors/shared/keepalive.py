@@ -24,9 +24,8 @@ from urllib.parse import urlsplit
 import requests.certs
 
 from ....errors import ErpTimeout, ErpUnavailable
+from .errors import CONNECT_TIMED_OUT, LOST, NO_ANSWER, UNREACHABLE
 
-LOST = "connection lost mid-call; the outcome is unknown"
-NO_ANSWER = "the ERP did not answer in time; the outcome is unknown"
 STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError, ConnectionAbortedError)
 
 
@@ -58,11 +57,11 @@ class ThreadConnections:
         try:
             conn.connect()
         except TimeoutError:
-            raise ErpUnavailable(f"{operation}: connecting to the ERP timed out") from None
+            raise ErpUnavailable(f"{operation}: {CONNECT_TIMED_OUT}") from None
         except ssl.SSLError:
             raise ErpUnavailable(f"{operation}: TLS with the ERP failed (certificate or protocol)") from None
         except OSError:
-            raise ErpUnavailable(f"{operation}: cannot reach the ERP") from None
+            raise ErpUnavailable(f"{operation}: {UNREACHABLE}") from None
         assert conn.sock is not None
         conn.sock.settimeout(self.read_timeout)
         with self._lock:
